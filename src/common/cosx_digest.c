@@ -1,0 +1,110 @@
+/* cosx_digest.c: digests, HMAC-SHA1, random bytes and constant-time comparison on OpenSSL libcrypto
+ * (EVP interfaces, so the same code works with any OpenSSL 1.1 / 3.x provider). */
+#include "cosx_digest.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+
+struct cosx_digest {
+    EVP_MD_CTX *ctx;
+    const EVP_MD *md;
+};
+
+static const EVP_MD *md_of(cosx_digest_alg_t alg)
+{
+    switch (alg) {
+    case COSX_DIGEST_MD5:
+        return EVP_md5();
+    case COSX_DIGEST_SHA1:
+        return EVP_sha1();
+    case COSX_DIGEST_SHA256:
+    default:
+        return EVP_sha256();
+    }
+}
+
+static void oneshot(const EVP_MD *md, const void *data, size_t n, unsigned char *out)
+{
+    unsigned int len = 0;
+    EVP_Digest(data, n, out, &len, md, NULL);
+}
+
+void cosx_md5(const void *data, size_t n, unsigned char out[COSX_MD5_LEN])
+{
+    oneshot(EVP_md5(), data, n, out);
+}
+
+void cosx_sha1(const void *data, size_t n, unsigned char out[COSX_SHA1_LEN])
+{
+    oneshot(EVP_sha1(), data, n, out);
+}
+
+void cosx_sha256(const void *data, size_t n, unsigned char out[COSX_SHA256_LEN])
+{
+    oneshot(EVP_sha256(), data, n, out);
+}
+
+void cosx_hmac_sha1(const void *key, size_t keylen, const void *msg, size_t msglen,
+                    unsigned char out[COSX_SHA1_LEN])
+{
+    unsigned int len = 0;
+    HMAC(EVP_sha1(), key, (int)keylen, msg, msglen, out, &len);
+}
+
+cosx_digest_t *cosx_digest_new(cosx_digest_alg_t alg)
+{
+    cosx_digest_t *d = calloc(1, sizeof(*d));
+    if (!d) {
+        return NULL;
+    }
+    d->md = md_of(alg);
+    d->ctx = EVP_MD_CTX_new();
+    if (!d->ctx || EVP_DigestInit_ex(d->ctx, d->md, NULL) != 1) {
+        cosx_digest_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void cosx_digest_update(cosx_digest_t *d, const void *data, size_t n)
+{
+    EVP_DigestUpdate(d->ctx, data, n);
+}
+
+size_t cosx_digest_final(cosx_digest_t *d, unsigned char *out)
+{
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(d->ctx, out, &len);
+    EVP_DigestInit_ex(d->ctx, d->md, NULL);
+    return len;
+}
+
+void cosx_digest_free(cosx_digest_t *d)
+{
+    if (d) {
+        EVP_MD_CTX_free(d->ctx);
+        free(d);
+    }
+}
+
+bool cosx_random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        int take = n > 1 << 20 ? 1 << 20 : (int)n;
+        if (RAND_bytes(p, take) != 1) {
+            return false;
+        }
+        p += take;
+        n -= (size_t)take;
+    }
+    return true;
+}
+
+bool cosx_ct_equal(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n) == 0;
+}
