@@ -1,5 +1,6 @@
 /* cosx_crc64.c: CRC-64/XZ through ISA-L's crc64_ecma_refl (which continues a finished CRC, so chaining
- * needs no extra inversion), and crc64_combine with the GF(2) operator-squaring method of zlib. */
+ * needs no extra inversion), and crc64_combine by polynomial arithmetic modulo the CRC polynomial
+ * (the method of current zlib's crc32_combine: O(log n) carry-less products, no matrices). */
 #include "cosx_crc64.h"
 
 #include <isa-l/crc64.h>
@@ -14,23 +15,22 @@ uint64_t cosx_crc64(uint64_t crc, const void *buf, size_t len)
     return crc64_ecma_refl(crc, (const unsigned char *)buf, (uint64_t)len);
 }
 
-/* mat * vec over GF(2): XOR of the columns selected by the bits of vec. */
-static uint64_t gf2_times(const uint64_t *mat, uint64_t vec)
+/* Multiplication of two polynomials modulo the CRC polynomial, in the reflected bit order of the CRC
+ * (bit 63 is x^0). */
+static uint64_t multmodp(uint64_t a, uint64_t b)
 {
-    uint64_t sum = 0;
-    for (int i = 0; vec; i++, vec >>= 1) {
-        if (vec & 1) {
-            sum ^= mat[i];
+    uint64_t m = 1ULL << 63, p = 0;
+    for (;;) {
+        if (a & m) {
+            p ^= b;
+            if ((a & (m - 1)) == 0) {
+                break;
+            }
         }
+        m >>= 1;
+        b = (b & 1) ? (b >> 1) ^ POLY_REFLECTED : b >> 1;
     }
-    return sum;
-}
-
-static void gf2_square(uint64_t *square, const uint64_t *mat)
-{
-    for (int n = 0; n < 64; n++) {
-        square[n] = gf2_times(mat, mat[n]);
-    }
+    return p;
 }
 
 uint64_t cosx_crc64_combine(uint64_t crc1, uint64_t crc2, uint64_t len2)
@@ -38,31 +38,22 @@ uint64_t cosx_crc64_combine(uint64_t crc1, uint64_t crc2, uint64_t len2)
     if (len2 == 0) {
         return crc1;
     }
-    uint64_t even[64], odd[64];
-    /* odd: the operator that feeds one zero bit into the CRC register. */
-    odd[0] = POLY_REFLECTED;
-    uint64_t row = 1;
-    for (int n = 1; n < 64; n++) {
-        odd[n] = row;
-        row <<= 1;
+    /* Appending len2 zero bytes to A multiplies its CRC register by x^(8 * len2) mod P; compute that
+     * power by square-and-multiply (O(log len2) products, no tables), then add the CRC of B. */
+    uint64_t xp = 1ULL << 62; /* x^1 */
+    for (int i = 0; i < 3; i++) {
+        xp = multmodp(xp, xp); /* x^8: one byte */
     }
-    gf2_square(even, odd); /* two zero bits */
-    gf2_square(odd, even); /* four zero bits */
-    /* Apply len2 zero bytes to crc1: first squaring gives one byte (8 bits), and so on. */
-    do {
-        gf2_square(even, odd);
+    uint64_t p = 1ULL << 63; /* x^0 */
+    for (;;) {
         if (len2 & 1) {
-            crc1 = gf2_times(even, crc1);
+            p = multmodp(xp, p);
         }
         len2 >>= 1;
         if (len2 == 0) {
             break;
         }
-        gf2_square(odd, even);
-        if (len2 & 1) {
-            crc1 = gf2_times(odd, crc1);
-        }
-        len2 >>= 1;
-    } while (len2 != 0);
-    return crc1 ^ crc2;
+        xp = multmodp(xp, xp);
+    }
+    return multmodp(p, crc1) ^ crc2;
 }
