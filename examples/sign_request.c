@@ -1,5 +1,6 @@
-/* sign_request: signs a sample COS request the way libcos does, prints the Authorization header and a
- * presigned URL, then verifies both the way cosd does (and shows that a tampered request is refused). */
+/* sign_request: signs a sample COS request the way libcos does, prints the Authorization header and
+ * a presigned URL, then verifies both the way cosd does (and shows that a tampered request is
+ * refused). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -37,9 +38,16 @@ int main(void)
     const cosx_pair_t params[] = {{"versionId", "MTg0NDUxNTc1NjIzMTQ1MDAwODg"}};
     time_t now = time(NULL);
     cosx_sign_input_t in = {
-        .secret_id = sid, .secret_key = skey, .method = "PUT", .path = "/docs/report 2026.txt",
-        .params = params, .n_params = 1, .headers = headers, .n_headers = 4,
-        .start = now, .end = now + 3600,
+        .secret_id = sid,
+        .secret_key = skey,
+        .method = "PUT",
+        .path = "/docs/report 2026.txt",
+        .params = params,
+        .n_params = 1,
+        .headers = headers,
+        .n_headers = 4,
+        .start = now,
+        .end = now + 3600,
     };
     cosx_signature_t sig;
     if (cosx_sign(&in, &sig) != 0) {
@@ -76,9 +84,14 @@ int main(void)
 
     /* A presigned GET URL, verified from its query string alone. */
     const cosx_pair_t host[] = {{"host", "examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com"}};
-    cosx_sign_input_t pin = {.secret_id = sid, .secret_key = skey, .method = "GET",
-                             .path = "/docs/report 2026.txt", .headers = host, .n_headers = 1,
-                             .start = now, .end = now + 600};
+    cosx_sign_input_t pin = {.secret_id = sid,
+                             .secret_key = skey,
+                             .method = "GET",
+                             .path = "/docs/report 2026.txt",
+                             .headers = host,
+                             .n_headers = 1,
+                             .start = now,
+                             .end = now + 600};
     cosx_buf_t url = COSX_BUF_INIT;
     if (cosx_sign(&pin, &sig) == 0) {
         cosx_buf_puts(&url, "https://examplebucket-1250000000.cos.ap-guangzhou.myqcloud.com");
@@ -88,7 +101,8 @@ int main(void)
         cosx_sign_presign_query(&sig, sid, &url);
         printf("Presigned URL:  %s\n", cosx_buf_str(&url));
         headers_t ph = {host, 1};
-        cosx_verify_request_t preq = {"GET", "/docs/report%202026.txt", url.data + qstart, lookup, &ph};
+        cosx_verify_request_t preq = {"GET", "/docs/report%202026.txt", url.data + qstart, lookup,
+                                      &ph};
         st = cosx_auth_parse(NULL, preq.raw_query, &auth, why, sizeof(why));
         if (st == COSX_AUTH_OK) {
             st = cosx_auth_verify(&auth, &preq, skey, now, 900, why, sizeof(why));

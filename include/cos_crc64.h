@@ -10,7 +10,8 @@
 extern "C" {
 #endif
 
-/* CRC of buf[0..len) continuing crc (start with 0): cos_crc64(cos_crc64(0, a), b) is the CRC of a||b. */
+/* CRC of buf[0..len) continuing crc (start with 0): cos_crc64(cos_crc64(0, a), b) is the CRC of
+ * a||b. */
 uint64_t cos_crc64(uint64_t crc, void *buf, size_t len);
 /* Same result as cos_crc64 (kept for source compatibility with big-endian builds). */
 uint64_t cos_crc64_big(uint64_t crc, void *buf, size_t len);

@@ -1,5 +1,6 @@
-/* bench_common: throughput of the shared core on this machine: CRC-64 through ISA-L (against a plain
- * table-driven CRC for comparison), MD5 through OpenSSL, and complete COS request signatures per second. */
+/* bench_common: throughput of the shared core on this machine: CRC-64 through ISA-L (against a
+ * plain table-driven CRC for comparison), MD5 through OpenSSL, and complete COS request signatures
+ * per second. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,9 +101,14 @@ int main(int argc, char **argv)
     };
     const cosx_pair_t params[] = {{"partNumber", "3"}, {"uploadId", "1585130821cbb7df1d11846c"}};
     cosx_sign_input_t in = {.secret_id = "AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q",
-                            .secret_key = "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz", .method = "PUT",
-                            .path = "/dir/a b+c&d=\xc3\xa9.txt", .params = params, .n_params = 2,
-                            .headers = headers, .n_headers = 4, .start = 1700000000,
+                            .secret_key = "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz",
+                            .method = "PUT",
+                            .path = "/dir/a b+c&d=\xc3\xa9.txt",
+                            .params = params,
+                            .n_params = 2,
+                            .headers = headers,
+                            .n_headers = 4,
+                            .start = 1700000000,
                             .end = 1700003600};
     best = 1e9;
     int iters = 100000;

@@ -1,6 +1,6 @@
-/* cosx_buf: a growable byte buffer (always NUL-terminated) used to build strings, XML and signatures.
- * Shared by libcos and cosd. An allocation failure is sticky: later appends do nothing and
- * cosx_buf_ok() reports it, so callers may check once at the end. */
+/* cosx_buf: a growable byte buffer (always NUL-terminated) used to build strings, XML and
+ * signatures. Shared by libcos and cosd. An allocation failure is sticky: later appends do nothing
+ * and cosx_buf_ok() reports it, so callers may check once at the end. */
 #ifndef COSX_BUF_H
 #define COSX_BUF_H
 
@@ -15,7 +15,10 @@ typedef struct cosx_buf {
     bool failed; /* an allocation failed */
 } cosx_buf_t;
 
-#define COSX_BUF_INIT {NULL, 0, 0, false}
+#define COSX_BUF_INIT                                                                              \
+    {                                                                                              \
+        NULL, 0, 0, false                                                                          \
+    }
 
 void cosx_buf_init(cosx_buf_t *b);
 void cosx_buf_free(cosx_buf_t *b);
@@ -27,7 +30,8 @@ bool cosx_buf_puts(cosx_buf_t *b, const char *s);
 bool cosx_buf_putc(cosx_buf_t *b, char c);
 bool cosx_buf_printf(cosx_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 bool cosx_buf_vprintf(cosx_buf_t *b, const char *fmt, va_list ap);
-/* Returns the string (never NULL unless allocation failed) and leaves the buffer empty; free() it. */
+/* Returns the string (never NULL unless allocation failed) and leaves the buffer empty; free() it.
+ */
 char *cosx_buf_detach(cosx_buf_t *b);
 /* The content as a C string ("" when empty). */
 const char *cosx_buf_str(const cosx_buf_t *b);

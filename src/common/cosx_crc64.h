@@ -1,5 +1,6 @@
 /* cosx_crc64: CRC-64/XZ (ECMA-182, reflected) as used by x-cos-hash-crc64ecma (COS_PROTOCOL 8).
- * The CRC itself comes from ISA-L; combine (for multipart objects) uses zlib-style GF(2) matrices. */
+ * The CRC itself comes from ISA-L; combine (for multipart objects) uses zlib-style GF(2) matrices.
+ */
 #ifndef COSX_CRC64_H
 #define COSX_CRC64_H
 

@@ -1,5 +1,6 @@
-/* cosx_digest: MD5, SHA-1, SHA-256, HMAC-SHA1, random bytes and constant-time comparison, all through
- * OpenSSL libcrypto. One-shot functions plus a streaming context for hashing bodies as they flow. */
+/* cosx_digest: MD5, SHA-1, SHA-256, HMAC-SHA1, random bytes and constant-time comparison, all
+ * through OpenSSL libcrypto. One-shot functions plus a streaming context for hashing bodies as they
+ * flow. */
 #ifndef COSX_DIGEST_H
 #define COSX_DIGEST_H
 
@@ -22,7 +23,8 @@ typedef enum { COSX_DIGEST_MD5, COSX_DIGEST_SHA1, COSX_DIGEST_SHA256 } cosx_dige
 typedef struct cosx_digest cosx_digest_t;
 cosx_digest_t *cosx_digest_new(cosx_digest_alg_t alg);
 void cosx_digest_update(cosx_digest_t *d, const void *data, size_t n);
-/* Writes the digest (16, 20 or 32 bytes) and returns its length; the context can be reused after. */
+/* Writes the digest (16, 20 or 32 bytes) and returns its length; the context can be reused after.
+ */
 size_t cosx_digest_final(cosx_digest_t *d, unsigned char *out);
 void cosx_digest_free(cosx_digest_t *d);
 

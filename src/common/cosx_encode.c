@@ -1,5 +1,6 @@
-/* cosx_encode.c: enc() of the COS signature (unreserved A-Z a-z 0-9 - _ . ~, everything else %XX with
- * uppercase hex), path encoding, percent/form decoding, hex, and base64 through OpenSSL's EVP block codec. */
+/* cosx_encode.c: enc() of the COS signature (unreserved A-Z a-z 0-9 - _ . ~, everything else %XX
+ * with uppercase hex), path encoding, percent/form decoding, hex, and base64 through OpenSSL's EVP
+ * block codec. */
 #include "cosx_encode.h"
 
 #include <openssl/evp.h>
@@ -109,7 +110,8 @@ void cosx_hex_encode(const unsigned char *src, size_t n, char *dst)
     dst[2 * n] = '\0';
 }
 
-bool cosx_hex_decode(const char *src, size_t srclen, unsigned char *dst, size_t dstcap, size_t *outlen)
+bool cosx_hex_decode(const char *src, size_t srclen, unsigned char *dst, size_t dstcap,
+                     size_t *outlen)
 {
     if (srclen % 2 != 0 || srclen / 2 > dstcap) {
         return false;
@@ -150,7 +152,8 @@ static bool is_b64(unsigned char c)
            c == '/';
 }
 
-bool cosx_base64_decode(const char *src, size_t n, unsigned char *dst, size_t dstcap, size_t *outlen)
+bool cosx_base64_decode(const char *src, size_t n, unsigned char *dst, size_t dstcap,
+                        size_t *outlen)
 {
     if (n % 4 != 0 || n > (size_t)1 << 30) { /* EVP_DecodeBlock takes an int length */
         return false;

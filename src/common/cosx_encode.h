@@ -1,5 +1,6 @@
-/* cosx_encode: the byte encodings of the COS protocol: the signature encoder enc() (COS_PROTOCOL 2.3),
- * URL path encoding, percent/form decoding, hex and base64. Pure functions over byte strings. */
+/* cosx_encode: the byte encodings of the COS protocol: the signature encoder enc()
+ * (COS_PROTOCOL 2.3), URL path encoding, percent/form decoding, hex and base64. Pure functions over
+ * byte strings. */
 #ifndef COSX_ENCODE_H
 #define COSX_ENCODE_H
 
@@ -23,13 +24,15 @@ bool cosx_pct_decode(cosx_buf_t *out, const char *s, size_t n, bool form);
 /* Lowercase hex of n bytes into dst (2n+1 bytes, NUL-terminated). */
 void cosx_hex_encode(const unsigned char *src, size_t n, char *dst);
 /* Decodes 2n hex digits (either case) into n bytes; false on a bad digit or odd length. */
-bool cosx_hex_decode(const char *src, size_t srclen, unsigned char *dst, size_t dstcap, size_t *outlen);
+bool cosx_hex_decode(const char *src, size_t srclen, unsigned char *dst, size_t dstcap,
+                     size_t *outlen);
 
 /* Standard base64 with padding. cosx_base64_encode writes at most COSX_BASE64_LEN(n) + 1 bytes. */
 #define COSX_BASE64_LEN(n) ((((n) + 2) / 3) * 4)
 size_t cosx_base64_encode(const unsigned char *src, size_t n, char *dst);
 /* Strict decoding (padding required, no whitespace); returns false on malformed input or when dst
  * (dstcap bytes) is too small. */
-bool cosx_base64_decode(const char *src, size_t n, unsigned char *dst, size_t dstcap, size_t *outlen);
+bool cosx_base64_decode(const char *src, size_t n, unsigned char *dst, size_t dstcap,
+                        size_t *outlen);
 
 #endif

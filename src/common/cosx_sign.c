@@ -1,6 +1,6 @@
 /* cosx_sign.c: the COS v5 signer. Builds HttpParameters / HttpHeaders in the canonical order of
- * COS_PROTOCOL 2.5 (by encoded, lowercased name, then encoded value), the HttpString, the StringToSign
- * and the HMAC-SHA1 signature, and assembles the seven-item Authorization string. */
+ * COS_PROTOCOL 2.5 (by encoded, lowercased name, then encoded value), the HttpString, the
+ * StringToSign and the HMAC-SHA1 signature, and assembles the seven-item Authorization string. */
 #include "cosx_sign.h"
 
 #include <inttypes.h>
@@ -210,9 +210,10 @@ int cosx_sign(const cosx_sign_input_t *in, cosx_signature_t *out)
 
 bool cosx_sign_presign_query(const cosx_signature_t *sig, const char *secret_id, cosx_buf_t *out)
 {
-    const char *names[] = {"q-sign-algorithm", "q-ak", "q-sign-time", "q-key-time",
-                           "q-header-list", "q-url-param-list", "q-signature"};
-    const char *values[] = {"sha1", secret_id, sig->key_time, sig->key_time,
+    const char *names[] = {"q-sign-algorithm", "q-ak",          "q-sign-time",
+                           "q-key-time",       "q-header-list", "q-url-param-list",
+                           "q-signature"};
+    const char *values[] = {"sha1",           secret_id,       sig->key_time, sig->key_time,
                             sig->header_list, sig->param_list, sig->signature};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (i) {
@@ -229,9 +230,18 @@ bool cosx_sign_presign_query(const cosx_signature_t *sig, const char *secret_id,
 bool cosx_sign_header_wanted(const char *name)
 {
     static const char *const WANTED[] = {
-        "host",        "content-type",        "content-length",   "content-md5",
-        "range",       "if-match",            "if-none-match",    "if-modified-since",
-        "if-unmodified-since", "cache-control", "content-disposition", "content-encoding",
+        "host",
+        "content-type",
+        "content-length",
+        "content-md5",
+        "range",
+        "if-match",
+        "if-none-match",
+        "if-modified-since",
+        "if-unmodified-since",
+        "cache-control",
+        "content-disposition",
+        "content-encoding",
         "expires",
     };
     if (!name) {

@@ -17,11 +17,12 @@
 
 enum { I_ALG, I_AK, I_SIGN_TIME, I_KEY_TIME, I_HEADERS, I_PARAMS, I_SIG, I_TOKEN, I_COUNT };
 static const char *const ITEM_NAMES[I_COUNT] = {
-    "q-sign-algorithm", "q-ak", "q-sign-time", "q-key-time", "q-header-list",
+    "q-sign-algorithm", "q-ak",        "q-sign-time", "q-key-time", "q-header-list",
     "q-url-param-list", "q-signature", NULL,
 };
 
-static void say(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t whylen, const char *fmt, ...)
 {
     if (!why || whylen == 0) {
@@ -158,8 +159,8 @@ static bool query_value(const char *raw_query, const char *want, bool form, cosx
     return false;
 }
 
-cosx_auth_status_t cosx_auth_parse(const char *authorization, const char *raw_query, cosx_auth_t *out,
-                                   char *why, size_t whylen)
+cosx_auth_status_t cosx_auth_parse(const char *authorization, const char *raw_query,
+                                   cosx_auth_t *out, char *why, size_t whylen)
 {
     memset(out, 0, sizeof(*out));
     collect_t c;
@@ -222,9 +223,9 @@ cosx_auth_status_t cosx_auth_parse(const char *authorization, const char *raw_qu
         say(why, whylen, "out of memory");
         return COSX_AUTH_MALFORMED;
     }
-    const char **fields[I_COUNT] = {&out->algorithm, &out->ak, &out->sign_time, &out->key_time,
-                                    &out->header_list, &out->param_list, &out->signature,
-                                    &out->token};
+    const char **fields[I_COUNT] = {&out->algorithm, &out->ak,          &out->sign_time,
+                                    &out->key_time,  &out->header_list, &out->param_list,
+                                    &out->signature, &out->token};
     for (int i = 0; i < I_COUNT; i++) {
         *fields[i] = c.off[i] >= 0 ? out->storage + c.off[i] : NULL;
     }
@@ -330,7 +331,8 @@ static void pairs_free(pairs_t *p)
     cosx_buf_free(&p->store);
 }
 
-/* The listed query parameters, as (lower(enc(name)), decoded value); listed but absent ones are empty. */
+/* The listed query parameters, as (lower(enc(name)), decoded value); listed but absent ones are
+ * empty. */
 static bool build_params(const char *list, const char *raw_query, pairs_t *out)
 {
     cosx_buf_t name = COSX_BUF_INIT, enc = COSX_BUF_INIT, value = COSX_BUF_INIT;
@@ -354,7 +356,8 @@ static bool build_params(const char *list, const char *raw_query, pairs_t *out)
                         cosx_buf_reset(&value);
                         cosx_buf_append(&value, eq + 1, len - nlen - 1);
                     }
-                    ok = pairs_add(out, cosx_buf_str(&enc), enc.len, cosx_buf_str(&value), value.len);
+                    ok = pairs_add(out, cosx_buf_str(&enc), enc.len, cosx_buf_str(&value),
+                                   value.len);
                 }
             }
         }
@@ -402,7 +405,8 @@ static bool build_headers(const char *list, const cosx_verify_request_t *req, pa
                 for (size_t i = 0; i < name.len; i++) {
                     name.data[i] = (char)tolower((unsigned char)name.data[i]);
                 }
-                const char *v = req->header ? req->header(req->header_ctx, cosx_buf_str(&name)) : NULL;
+                const char *v =
+                    req->header ? req->header(req->header_ctx, cosx_buf_str(&name)) : NULL;
                 ok = pairs_add(out, l, len, v ? v : "", v ? strlen(v) : 0);
             } else {
                 ok = pairs_add(out, l, len, "", 0);
@@ -434,7 +438,8 @@ cosx_auth_status_t cosx_auth_verify(const cosx_auth_t *auth, const cosx_verify_r
     }
     cosx_auth_status_t st = COSX_AUTH_OK;
     pairs_t params = {0}, headers = {0};
-    cosx_buf_t path = COSX_BUF_INIT, pstr = COSX_BUF_INIT, hstr = COSX_BUF_INIT, http = COSX_BUF_INIT;
+    cosx_buf_t path = COSX_BUF_INIT, pstr = COSX_BUF_INIT, hstr = COSX_BUF_INIT,
+               http = COSX_BUF_INIT;
     const char *raw_path = req->raw_path && *req->raw_path ? req->raw_path : "/";
     if (!cosx_pct_decode(&path, raw_path, strlen(raw_path), false)) {
         say(why, whylen, "the request path is not valid percent-encoding");

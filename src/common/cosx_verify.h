@@ -22,16 +22,16 @@ typedef enum cosx_auth_status {
 typedef struct cosx_auth {
     char *storage;
     const char *algorithm;
-    const char *ak;          /* SecretId */
-    const char *sign_time;   /* "start;end" */
+    const char *ak;        /* SecretId */
+    const char *sign_time; /* "start;end" */
     const char *key_time;
     const char *header_list; /* ';'-separated lower(enc(name)) */
     const char *param_list;
     const char *signature;
-    const char *token;       /* x-cos-security-token / x-ci-security-token from the query, or NULL */
-    int64_t start;           /* from q-sign-time */
+    const char *token; /* x-cos-security-token / x-ci-security-token from the query, or NULL */
+    int64_t start;     /* from q-sign-time */
     int64_t end;
-    bool presigned;          /* taken from the query string */
+    bool presigned; /* taken from the query string */
 } cosx_auth_t;
 
 /* Reads the request's headers for the verifier: name is lowercase and decoded ("content-md5");
@@ -49,8 +49,8 @@ typedef struct cosx_verify_request {
 /* Finds and parses the auth string: the Authorization header if given (non-NULL, non-empty), else
  * the q-* items or "sign=" in raw_query. Checks the algorithm and the shape of the times. On
  * COSX_AUTH_OK, out must be freed with cosx_auth_free; why (if non-NULL) explains any failure. */
-cosx_auth_status_t cosx_auth_parse(const char *authorization, const char *raw_query, cosx_auth_t *out,
-                                   char *why, size_t whylen);
+cosx_auth_status_t cosx_auth_parse(const char *authorization, const char *raw_query,
+                                   cosx_auth_t *out, char *why, size_t whylen);
 
 /* Checks the time window (now > end: expired; start > now + max_skew: not yet valid), then
  * recomputes the signature with secret_key and compares it in constant time. */

@@ -1,5 +1,5 @@
-/* cosx_xml.c: safe XML parsing on libxml2 and a small escaping writer. A DOCTYPE stops the parser at
- * once (so entity declarations are never processed), the network is off, entities are never
+/* cosx_xml.c: safe XML parsing on libxml2 and a small escaping writer. A DOCTYPE stops the parser
+ * at once (so entity declarations are never processed), the network is off, entities are never
  * substituted, and size and nesting depth are bounded before and after parsing. */
 #include "cosx_xml.h"
 
@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static void say(char *why, size_t whylen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t whylen, const char *fmt, ...)
 {
     if (!why || whylen == 0) {

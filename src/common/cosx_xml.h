@@ -1,6 +1,6 @@
 /* cosx_xml: safe XML for request and response bodies. Parsing is libxml2 with no network, no DTD (a
- * document with a DOCTYPE is refused), no entity expansion, and limits on size and depth; writing is a
- * small escaping writer into a cosx_buf. */
+ * document with a DOCTYPE is refused), no entity expansion, and limits on size and depth; writing
+ * is a small escaping writer into a cosx_buf. */
 #ifndef COSX_XML_H
 #define COSX_XML_H
 
@@ -28,7 +28,8 @@ typedef enum cosx_xml_error {
     COSX_XML_NOMEM,
 } cosx_xml_error_t;
 
-/* Initialises libxml2 once per process, before threads parse (libcos and cosd call it at startup). */
+/* Initialises libxml2 once per process, before threads parse (libcos and cosd call it at startup).
+ */
 void cosx_xml_init(void);
 
 /* Parses data[0..n). Returns the document (free with xmlFreeDoc) or NULL with *err set and a

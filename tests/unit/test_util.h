@@ -13,7 +13,8 @@
 
 #include <cmocka.h>
 
-/* Reads COS_TEST_DATA_DIR/name into a NUL-terminated malloc'd buffer; fails the test if it cannot. */
+/* Reads COS_TEST_DATA_DIR/name into a NUL-terminated malloc'd buffer; fails the test if it cannot.
+ */
 static inline char *test_read_data(const char *name, size_t *len)
 {
     char path[1024];

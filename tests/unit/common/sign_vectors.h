@@ -1,5 +1,5 @@
-/* sign_vectors.h: loads tests/data/sign_vectors.json (signatures made by the official Node.js SDK) into
- * plain arrays for the signer and verifier tests. */
+/* sign_vectors.h: loads tests/data/sign_vectors.json (signatures made by the official Node.js SDK)
+ * into plain arrays for the signer and verifier tests. */
 #ifndef COS_TEST_SIGN_VECTORS_H
 #define COS_TEST_SIGN_VECTORS_H
 
@@ -13,18 +13,18 @@
 typedef struct sign_vector {
     const char *name;
     const char *method;
-    char path[512];                    /* decoded, with leading '/' */
+    char path[512]; /* decoded, with leading '/' */
     cosx_pair_t query[SV_MAX_PAIRS];
     size_t n_query;
     cosx_pair_t headers[SV_MAX_PAIRS]; /* every header of the request, signed or not */
     size_t n_headers;
     int64_t start, end;
     const char *expected_authorization;
-    const char *http_string;           /* intermediate values, when the file has them */
+    const char *http_string; /* intermediate values, when the file has them */
     const char *string_to_sign;
     const char *sign_key;
     const char *signature;
-    bool sign_all_headers;             /* the doc vector signs Date too */
+    bool sign_all_headers; /* the doc vector signs Date too */
 } sign_vector_t;
 
 typedef struct sign_vectors {
@@ -61,10 +61,12 @@ static inline void sv_one(sign_vector_t *v, cJSON *item, cJSON *intermediate)
     sv_pairs(cJSON_GetObjectItem(in, "Query"), v->query, &v->n_query);
     sv_pairs(cJSON_GetObjectItem(in, "Headers"), v->headers, &v->n_headers);
     long long a = 0, b = 0;
-    assert_int_equal(sscanf(cJSON_GetStringValue(cJSON_GetObjectItem(in, "KeyTime")), "%lld;%lld", &a, &b), 2);
+    assert_int_equal(
+        sscanf(cJSON_GetStringValue(cJSON_GetObjectItem(in, "KeyTime")), "%lld;%lld", &a, &b), 2);
     v->start = a;
     v->end = b;
-    v->expected_authorization = cJSON_GetStringValue(cJSON_GetObjectItem(item, "expected_authorization"));
+    v->expected_authorization =
+        cJSON_GetStringValue(cJSON_GetObjectItem(item, "expected_authorization"));
     if (intermediate) {
         v->http_string = cJSON_GetStringValue(cJSON_GetObjectItem(intermediate, "HttpString"));
         v->string_to_sign = cJSON_GetStringValue(cJSON_GetObjectItem(intermediate, "StringToSign"));

@@ -1,5 +1,5 @@
-/* Unit tests of src/common/cosx_crc64.c: the CRC-64/XZ check values of COS_PROTOCOL 8, chaining, and
- * crc64_combine against direct computation for 1000 random splits of random data. */
+/* Unit tests of src/common/cosx_crc64.c: the CRC-64/XZ check values of COS_PROTOCOL 8, chaining,
+ * and crc64_combine against direct computation for 1000 random splits of random data. */
 #include "../test_util.h"
 
 #include "cosx_crc64.h"
@@ -82,8 +82,10 @@ static void test_combine_random_splits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_check_values),        cmocka_unit_test(test_against_reference),
-        cmocka_unit_test(test_chaining),            cmocka_unit_test(test_combine_spec_example),
+        cmocka_unit_test(test_check_values),
+        cmocka_unit_test(test_against_reference),
+        cmocka_unit_test(test_chaining),
+        cmocka_unit_test(test_combine_spec_example),
         cmocka_unit_test(test_combine_random_splits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
-/* Unit tests of src/common/cosx_digest.c against published test vectors (RFC 1321, FIPS 180, RFC 2202),
- * streaming against one-shot, and constant-time comparison. */
+/* Unit tests of src/common/cosx_digest.c against published test vectors (RFC 1321, FIPS 180, RFC
+ * 2202), streaming against one-shot, and constant-time comparison. */
 #include "../test_util.h"
 
 #include "cosx_digest.h"
@@ -68,7 +68,9 @@ static void test_streaming_equals_oneshot(void **state)
                 step = step * 3 + 1;
             }
             size_t len = cosx_digest_final(d, streamed);
-            assert_int_equal(len, algs[a] == COSX_DIGEST_MD5 ? 16 : algs[a] == COSX_DIGEST_SHA1 ? 20 : 32);
+            assert_int_equal(len, algs[a] == COSX_DIGEST_MD5    ? 16
+                                  : algs[a] == COSX_DIGEST_SHA1 ? 20
+                                                                : 32);
             assert_memory_equal(one, streamed, len);
         }
         cosx_digest_free(d);

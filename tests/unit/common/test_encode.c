@@ -21,7 +21,7 @@ static void test_enc_edge_cases(void **state)
     check_enc("/", "%2F");
     check_enc("=&;:,?#", "%3D%26%3B%3A%2C%3F%23");
     check_enc("!'()*", "%21%27%28%29%2A");
-    check_enc("\xc3\xa9", "%C3%A9");                 /* é */
+    check_enc("\xc3\xa9", "%C3%A9");                             /* é */
     check_enc("\xe8\x85\xbe\xe8\xae\xaf", "%E8%85%BE%E8%AE%AF"); /* 腾讯 */
     check_enc("a b+c&d=\xc3\xa9.txt", "a%20b%2Bc%26d%3D%C3%A9.txt");
     check_enc("%", "%25");
@@ -97,8 +97,12 @@ static void test_hex(void **state)
 
 static void test_base64(void **state)
 {
-    const char *cases[][2] = {{"", ""},           {"f", "Zg=="},         {"fo", "Zm8="},
-                              {"foo", "Zm9v"},    {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+    const char *cases[][2] = {{"", ""},
+                              {"f", "Zg=="},
+                              {"fo", "Zm8="},
+                              {"foo", "Zm9v"},
+                              {"foob", "Zm9vYg=="},
+                              {"fooba", "Zm9vYmE="},
                               {"foobar", "Zm9vYmFy"}};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char enc[32];
@@ -134,9 +138,12 @@ static void test_base64(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_enc_edge_cases),   cmocka_unit_test(test_enc_lower_and_path),
-        cmocka_unit_test(test_pct_decode),       cmocka_unit_test(test_enc_decode_roundtrip),
-        cmocka_unit_test(test_hex),              cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_enc_edge_cases),
+        cmocka_unit_test(test_enc_lower_and_path),
+        cmocka_unit_test(test_pct_decode),
+        cmocka_unit_test(test_enc_decode_roundtrip),
+        cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_base64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

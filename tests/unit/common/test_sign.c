@@ -1,5 +1,6 @@
-/* Unit tests of src/common/cosx_sign.c: every vector of sign_vectors.json (made by the official Node.js
- * SDK) is reproduced byte for byte, with its intermediate values; the presigned-URL vectors; ordering. */
+/* Unit tests of src/common/cosx_sign.c: every vector of sign_vectors.json (made by the official
+ * Node.js SDK) is reproduced byte for byte, with its intermediate values; the presigned-URL
+ * vectors; ordering. */
 #include "sign_vectors.h"
 
 #include "cosx_encode.h"
@@ -9,9 +10,16 @@ static void sign_vector(const sign_vectors_t *sv, const sign_vector_t *v, cosx_s
     cosx_pair_t hdrs[SV_MAX_PAIRS];
     size_t nh = sv_signed_headers(v, hdrs);
     cosx_sign_input_t in = {
-        .secret_id = sv->secret_id, .secret_key = sv->secret_key, .method = v->method,
-        .path = v->path, .params = v->query, .n_params = v->n_query, .headers = hdrs,
-        .n_headers = nh, .start = v->start, .end = v->end,
+        .secret_id = sv->secret_id,
+        .secret_key = sv->secret_key,
+        .method = v->method,
+        .path = v->path,
+        .params = v->query,
+        .n_params = v->n_query,
+        .headers = hdrs,
+        .n_headers = nh,
+        .start = v->start,
+        .end = v->end,
     };
     assert_int_equal(cosx_sign(&in, sig), 0);
 }
@@ -25,7 +33,8 @@ static void test_sdk_vectors(void **state)
         cosx_signature_t sig;
         sign_vector(&sv, v, &sig);
         if (strcmp(sig.authorization, v->expected_authorization) != 0) {
-            fail_msg("%s:\n got  %s\n want %s", v->name, sig.authorization, v->expected_authorization);
+            fail_msg("%s:\n got  %s\n want %s", v->name, sig.authorization,
+                     v->expected_authorization);
         }
         assert_string_equal(sig.http_string, v->http_string);
         assert_string_equal(sig.string_to_sign, v->string_to_sign);
@@ -70,9 +79,16 @@ static void test_presigned_vectors(void **state)
         cosx_pair_t h[] = {{"host", host}};
         long long a, b;
         sscanf(cJSON_GetStringValue(cJSON_GetObjectItem(in, "KeyTime")), "%lld;%lld", &a, &b);
-        cosx_sign_input_t si = {.secret_id = sv.secret_id, .secret_key = sv.secret_key,
-                                .method = "GET", .path = path, .params = q, .n_params = nq,
-                                .headers = h, .n_headers = 1, .start = a, .end = b};
+        cosx_sign_input_t si = {.secret_id = sv.secret_id,
+                                .secret_key = sv.secret_key,
+                                .method = "GET",
+                                .path = path,
+                                .params = q,
+                                .n_params = nq,
+                                .headers = h,
+                                .n_headers = 1,
+                                .start = a,
+                                .end = b};
         cosx_signature_t sig;
         assert_int_equal(cosx_sign(&si, &sig), 0);
         const char *url = cJSON_GetStringValue(cJSON_GetObjectItem(item, "expected_url"));
@@ -98,22 +114,32 @@ static void test_presigned_vectors(void **state)
 static void test_canonical_order(void **state)
 {
     /* Order is by the encoded, lowercased name (COS_PROTOCOL 2.5), then by value for repeats. */
-    const cosx_pair_t p[] = {{"x-cos-meta-b", "2"}, {"X-Cos-Meta-A", "1"}, {"x-cos-meta-\xe4\xb8\xad", "z"},
-                             {"x-cos-meta-_", "u"}, {"uploads", NULL},    {"k", "b"}, {"k", "a"}};
+    const cosx_pair_t p[] = {{"x-cos-meta-b", "2"},
+                             {"X-Cos-Meta-A", "1"},
+                             {"x-cos-meta-\xe4\xb8\xad", "z"},
+                             {"x-cos-meta-_", "u"},
+                             {"uploads", NULL},
+                             {"k", "b"},
+                             {"k", "a"}};
     cosx_buf_t list = COSX_BUF_INIT, str = COSX_BUF_INIT;
     assert_true(cosx_sign_canonical(p, 7, false, &list, &str));
     assert_string_equal(cosx_buf_str(&list),
                         "k;k;uploads;x-cos-meta-%e4%b8%ad;x-cos-meta-_;x-cos-meta-a;x-cos-meta-b");
-    assert_string_equal(cosx_buf_str(&str), "k=a&k=b&uploads=&x-cos-meta-%e4%b8%ad=z&x-cos-meta-_=u&"
-                                             "x-cos-meta-a=1&x-cos-meta-b=2");
+    assert_string_equal(cosx_buf_str(&str),
+                        "k=a&k=b&uploads=&x-cos-meta-%e4%b8%ad=z&x-cos-meta-_=u&"
+                        "x-cos-meta-a=1&x-cos-meta-b=2");
     cosx_buf_free(&list);
     cosx_buf_free(&str);
 }
 
 static void test_empty_request_shape(void **state)
 {
-    cosx_sign_input_t in = {.secret_id = "id", .secret_key = "key", .method = "GET", .path = "/key",
-                            .start = 1, .end = 2};
+    cosx_sign_input_t in = {.secret_id = "id",
+                            .secret_key = "key",
+                            .method = "GET",
+                            .path = "/key",
+                            .start = 1,
+                            .end = 2};
     cosx_signature_t sig;
     assert_int_equal(cosx_sign(&in, &sig), 0);
     assert_string_equal(sig.http_string, "get\n/key\n\n\n");
@@ -141,8 +167,8 @@ static void test_header_choice(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sdk_vectors),       cmocka_unit_test(test_published_doc_signature),
-        cmocka_unit_test(test_presigned_vectors), cmocka_unit_test(test_canonical_order),
+        cmocka_unit_test(test_sdk_vectors),         cmocka_unit_test(test_published_doc_signature),
+        cmocka_unit_test(test_presigned_vectors),   cmocka_unit_test(test_canonical_order),
         cmocka_unit_test(test_empty_request_shape), cmocka_unit_test(test_header_choice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
-/* Unit tests of src/common/cosx_time.c: RFC 1123 and ISO 8601 formatting, and lenient parsing of the
- * HTTP and ISO forms, including the rejection of malformed strings. */
+/* Unit tests of src/common/cosx_time.c: RFC 1123 and ISO 8601 formatting, and lenient parsing of
+ * the HTTP and ISO forms, including the rejection of malformed strings. */
 #include "../test_util.h"
 
 #include "cosx_time.h"

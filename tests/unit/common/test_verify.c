@@ -1,6 +1,7 @@
 /* Unit tests of src/common/cosx_verify.c: every signing vector is accepted from its wire form; one
  * changed byte in any signed part is refused; time window, malformed and anonymous cases; and every
- * presigned-query form of COS_PROTOCOL 2.7 (Node raw, percent-encoded Go/Python, single "sign="). */
+ * presigned-query form of COS_PROTOCOL 2.7 (Node raw, percent-encoded Go/Python, single "sign=").
+ */
 #include "sign_vectors.h"
 
 #include "cosx_encode.h"
@@ -39,7 +40,8 @@ static void wire_from_vector(const sign_vector_t *v, wire_t *w)
         cosx_enc(&w->query, v->query[i].name, strlen(v->query[i].name));
         const char *val = v->query[i].value ? v->query[i].value : "";
         /* "?uploads" / "?delete" carry no '=' on the wire. */
-        if (*val || (strcmp(v->query[i].name, "uploads") != 0 && strcmp(v->query[i].name, "delete") != 0)) {
+        if (*val ||
+            (strcmp(v->query[i].name, "uploads") != 0 && strcmp(v->query[i].name, "delete") != 0)) {
             cosx_buf_putc(&w->query, '=');
             cosx_enc(&w->query, val, strlen(val));
         }
@@ -61,11 +63,13 @@ static cosx_auth_status_t check(const char *authorization, wire_t *w, const char
 {
     cosx_auth_t auth;
     char why[512];
-    cosx_auth_status_t st = cosx_auth_parse(authorization, cosx_buf_str(&w->query), &auth, why, sizeof(why));
+    cosx_auth_status_t st =
+        cosx_auth_parse(authorization, cosx_buf_str(&w->query), &auth, why, sizeof(why));
     if (st != COSX_AUTH_OK) {
         return st;
     }
-    cosx_verify_request_t req = {w->method, cosx_buf_str(&w->path), cosx_buf_str(&w->query), lookup, w};
+    cosx_verify_request_t req = {w->method, cosx_buf_str(&w->path), cosx_buf_str(&w->query), lookup,
+                                 w};
     st = cosx_auth_verify(&auth, &req, key, now, 900, why, sizeof(why));
     cosx_auth_free(&auth);
     return st;
@@ -78,7 +82,8 @@ static void test_vectors_accepted(void **state)
     for (size_t i = 0; i < sv.n; i++) {
         wire_t w;
         wire_from_vector(&sv.v[i], &w);
-        cosx_auth_status_t st = check(sv.v[i].expected_authorization, &w, sv.secret_key, sv.v[i].start + 10);
+        cosx_auth_status_t st =
+            check(sv.v[i].expected_authorization, &w, sv.secret_key, sv.v[i].start + 10);
         if (st != COSX_AUTH_OK) {
             fail_msg("%s: %s", sv.v[i].name, cosx_auth_status_name(st));
         }
@@ -123,7 +128,8 @@ static void test_any_changed_byte_is_refused(void **state)
             cosx_buf_free(&ln);
             wire_from_vector(v, &w);
             w.values[h][0] ^= 1;
-            assert_int_equal(check(auth, &w, sv.secret_key, now), is_signed ? COSX_AUTH_MISMATCH : COSX_AUTH_OK);
+            assert_int_equal(check(auth, &w, sv.secret_key, now),
+                             is_signed ? COSX_AUTH_MISMATCH : COSX_AUTH_OK);
             wire_free(&w);
         }
         /* each signed query value: change the encoded value on the wire */
@@ -176,7 +182,8 @@ static void test_time_window(void **state)
     cosx_auth_t a;
     char why[256];
     assert_int_equal(cosx_auth_parse(auth, NULL, &a, why, sizeof(why)), COSX_AUTH_OK);
-    cosx_verify_request_t req = {w.method, cosx_buf_str(&w.path), cosx_buf_str(&w.query), lookup, &w};
+    cosx_verify_request_t req = {w.method, cosx_buf_str(&w.path), cosx_buf_str(&w.query), lookup,
+                                 &w};
     assert_int_equal(cosx_auth_verify(&a, &req, sv.secret_key, v->end + 5, 900, why, sizeof(why)),
                      COSX_AUTH_EXPIRED);
     assert_string_equal(why, "Request has expired");
@@ -200,11 +207,13 @@ static cosx_auth_status_t parse_only(const char *auth, const char *query)
 
 static void test_malformed(void **state)
 {
-    const char *good = "q-sign-algorithm=sha1&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list=host"
-                       "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567";
+    const char *good =
+        "q-sign-algorithm=sha1&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list=host"
+        "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567";
     assert_int_equal(parse_only(good, NULL), COSX_AUTH_OK);
-    const char *items[] = {"q-sign-algorithm=", "q-ak=", "q-sign-time=", "q-key-time=",
-                           "q-header-list=", "q-url-param-list=", "q-signature="};
+    const char *items[] = {
+        "q-sign-algorithm=", "q-ak=",       "q-sign-time=", "q-key-time=", "q-header-list=",
+        "q-url-param-list=", "q-signature="};
     for (size_t i = 0; i < 7; i++) {
         /* Drop one item. */
         char buf[512];
@@ -217,22 +226,26 @@ static void test_malformed(void **state)
     char dup[512];
     snprintf(dup, sizeof(dup), "%s&q-ak=OTHER", good);
     assert_int_equal(parse_only(dup, NULL), COSX_AUTH_MALFORMED);
-    assert_int_equal(parse_only("q-sign-algorithm=md5&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list="
-                                "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567",
-                                NULL),
-                     COSX_AUTH_BAD_ALGORITHM);
-    assert_int_equal(parse_only("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=2;1&q-key-time=2;1&q-header-list="
-                                "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567",
-                                NULL),
-                     COSX_AUTH_MALFORMED);
-    assert_int_equal(parse_only("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=x;1&q-key-time=1;2&q-header-list="
-                                "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567",
-                                NULL),
-                     COSX_AUTH_MALFORMED);
-    assert_int_equal(parse_only("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list="
-                                "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef0123456",
-                                NULL),
-                     COSX_AUTH_MALFORMED);
+    assert_int_equal(
+        parse_only("q-sign-algorithm=md5&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list="
+                   "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567",
+                   NULL),
+        COSX_AUTH_BAD_ALGORITHM);
+    assert_int_equal(
+        parse_only("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=2;1&q-key-time=2;1&q-header-list="
+                   "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567",
+                   NULL),
+        COSX_AUTH_MALFORMED);
+    assert_int_equal(
+        parse_only("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=x;1&q-key-time=1;2&q-header-list="
+                   "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef01234567",
+                   NULL),
+        COSX_AUTH_MALFORMED);
+    assert_int_equal(
+        parse_only("q-sign-algorithm=sha1&q-ak=AK&q-sign-time=1;2&q-key-time=1;2&q-header-list="
+                   "&q-url-param-list=&q-signature=0123456789abcdef0123456789abcdef0123456",
+                   NULL),
+        COSX_AUTH_MALFORMED);
     assert_int_equal(parse_only("garbage", NULL), COSX_AUTH_NONE);
     assert_int_equal(parse_only(NULL, NULL), COSX_AUTH_NONE);
     assert_int_equal(parse_only("", "prefix=a&marker="), COSX_AUTH_NONE);
@@ -282,27 +295,39 @@ static void test_presigned_forms(void **state)
         const char *q = strchr(path, '?');
         char p[256], tok[128] = "";
         snprintf(p, sizeof(p), "%.*s", (int)(q - path), path);
-        assert_int_equal(check_presigned(p, q + 1, host, sv.secret_key, 1700000100, tok, sizeof(tok)), COSX_AUTH_OK);
+        assert_int_equal(
+            check_presigned(p, q + 1, host, sv.secret_key, 1700000100, tok, sizeof(tok)),
+            COSX_AUTH_OK);
         cJSON *st = cJSON_GetObjectItem(cJSON_GetObjectItem(item, "input"), "SecurityToken");
         if (st) {
             assert_string_equal(tok, cJSON_GetStringValue(st)); /* '+' kept, not a space */
         }
         /* Another host (bucket) or key is refused. */
-        assert_int_equal(check_presigned(p, q + 1, "otherbucket-1250000000.cos.ap-guangzhou.myqcloud.com",
+        assert_int_equal(check_presigned(p, q + 1,
+                                         "otherbucket-1250000000.cos.ap-guangzhou.myqcloud.com",
                                          sv.secret_key, 1700000100, NULL, 0),
                          COSX_AUTH_MISMATCH);
-        assert_int_equal(check_presigned("/folder/photo%202.jpg", q + 1, host, sv.secret_key, 1700000100, NULL, 0),
+        assert_int_equal(check_presigned("/folder/photo%202.jpg", q + 1, host, sv.secret_key,
+                                         1700000100, NULL, 0),
                          COSX_AUTH_MISMATCH);
-        assert_int_equal(check_presigned(p, q + 1, host, sv.secret_key, 1700003601, NULL, 0), COSX_AUTH_EXPIRED);
+        assert_int_equal(check_presigned(p, q + 1, host, sv.secret_key, 1700003601, NULL, 0),
+                         COSX_AUTH_EXPIRED);
     }
 
     /* Percent-encoded items (Go / Python / libcos form), after the user's own query, and the
      * single "sign=" form; each also with '+' standing for a space in a signed value. */
     const cosx_pair_t params[] = {{"response-content-disposition", "attachment; filename=a b.txt"}};
     const cosx_pair_t hdr[] = {{"host", host}};
-    cosx_sign_input_t in = {.secret_id = sv.secret_id, .secret_key = sv.secret_key, .method = "GET",
-                            .path = "/dir/a b+c.txt", .params = params, .n_params = 1, .headers = hdr,
-                            .n_headers = 1, .start = 1700000000, .end = 1700003600};
+    cosx_sign_input_t in = {.secret_id = sv.secret_id,
+                            .secret_key = sv.secret_key,
+                            .method = "GET",
+                            .path = "/dir/a b+c.txt",
+                            .params = params,
+                            .n_params = 1,
+                            .headers = hdr,
+                            .n_headers = 1,
+                            .start = 1700000000,
+                            .end = 1700003600};
     cosx_signature_t sig;
     assert_int_equal(cosx_sign(&in, &sig), 0);
     cosx_buf_t q1 = COSX_BUF_INIT;
@@ -339,9 +364,16 @@ static void test_listed_but_absent_param_signs_empty(void **state)
 {
     const cosx_pair_t params[] = {{"marker", ""}, {"prefix", "a"}};
     const cosx_pair_t hdr[] = {{"host", "b-1.cos.r.myqcloud.com"}};
-    cosx_sign_input_t in = {.secret_id = "AK", .secret_key = "SK", .method = "GET", .path = "/",
-                            .params = params, .n_params = 2, .headers = hdr, .n_headers = 1,
-                            .start = 100, .end = 200};
+    cosx_sign_input_t in = {.secret_id = "AK",
+                            .secret_key = "SK",
+                            .method = "GET",
+                            .path = "/",
+                            .params = params,
+                            .n_params = 2,
+                            .headers = hdr,
+                            .n_headers = 1,
+                            .start = 100,
+                            .end = 200};
     cosx_signature_t sig;
     assert_int_equal(cosx_sign(&in, &sig), 0);
     wire_t w;

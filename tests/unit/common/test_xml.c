@@ -1,10 +1,12 @@
-/* Unit tests of src/common/cosx_xml.c: parsing of request bodies, refusal of billion-laughs, external
- * entities, DOCTYPEs, over-deep and over-large documents, and the escaping writer round trip. */
+/* Unit tests of src/common/cosx_xml.c: parsing of request bodies, refusal of billion-laughs,
+ * external entities, DOCTYPEs, over-deep and over-large documents, and the escaping writer round
+ * trip. */
 #include "../test_util.h"
 
 #include "cosx_xml.h"
 
-static xmlDocPtr parse(const char *s, const cosx_xml_limits_t *lim, cosx_xml_error_t *err, char *why)
+static xmlDocPtr parse(const char *s, const cosx_xml_limits_t *lim, cosx_xml_error_t *err,
+                       char *why)
 {
     return cosx_xml_parse(s, strlen(s), lim, err, why, 256);
 }
@@ -31,8 +33,8 @@ static void test_parse_delete_body(void **state)
     assert_null(cosx_xml_next(o, "Object"));
     xmlFreeDoc(doc);
     /* With a declaration, as COS itself sends. */
-    doc = parse("<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>NoSuchKey</Code></Error>", NULL,
-                &err, why);
+    doc = parse("<?xml version='1.0' encoding='utf-8' ?>\n<Error><Code>NoSuchKey</Code></Error>",
+                NULL, &err, why);
     assert_non_null(doc);
     assert_string_equal(cosx_xml_child_text(cosx_xml_root(doc), "Code"), "NoSuchKey");
     xmlFreeDoc(doc);
@@ -40,11 +42,12 @@ static void test_parse_delete_body(void **state)
 
 static void test_refuses_billion_laughs(void **state)
 {
-    const char *bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
-                       "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-                       "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-                       "<!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
-                       "]>\n<Delete><Object><Key>&lol4;</Key></Object></Delete>";
+    const char *bomb =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
+        "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+        "<!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+        "]>\n<Delete><Object><Key>&lol4;</Key></Object></Delete>";
     cosx_xml_error_t err;
     char why[256] = "";
     assert_null(parse(bomb, NULL, &err, why));
@@ -54,13 +57,15 @@ static void test_refuses_billion_laughs(void **state)
 
 static void test_refuses_external_entities(void **state)
 {
-    const char *xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
-                      "<Delete><Object><Key>&x;</Key></Object></Delete>";
+    const char *xxe =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+        "<Delete><Object><Key>&x;</Key></Object></Delete>";
     cosx_xml_error_t err;
     char why[256];
     assert_null(parse(xxe, NULL, &err, why));
     assert_int_equal(err, COSX_XML_DTD);
-    const char *ext = "<?xml version=\"1.0\"?>\n<!DOCTYPE d SYSTEM \"http://127.0.0.1:9/x.dtd\"><d/>";
+    const char *ext =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE d SYSTEM \"http://127.0.0.1:9/x.dtd\"><d/>";
     assert_null(parse(ext, NULL, &err, why));
     assert_int_equal(err, COSX_XML_DTD);
     /* An undeclared entity is simply not well-formed. */
@@ -160,9 +165,12 @@ int main(void)
 {
     cosx_xml_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_delete_body),      cmocka_unit_test(test_refuses_billion_laughs),
-        cmocka_unit_test(test_refuses_external_entities), cmocka_unit_test(test_depth_limit),
-        cmocka_unit_test(test_size_limit_and_malformed), cmocka_unit_test(test_writer_roundtrip),
+        cmocka_unit_test(test_parse_delete_body),
+        cmocka_unit_test(test_refuses_billion_laughs),
+        cmocka_unit_test(test_refuses_external_entities),
+        cmocka_unit_test(test_depth_limit),
+        cmocka_unit_test(test_size_limit_and_malformed),
+        cmocka_unit_test(test_writer_roundtrip),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();

@@ -1,5 +1,5 @@
-/* Unit tests of the public CRC-64 calls of libcos (include/cos_crc64.h), linked from the static library
- * exactly as users link it. */
+/* Unit tests of the public CRC-64 calls of libcos (include/cos_crc64.h), linked from the static
+ * library exactly as users link it. */
 #include "../test_util.h"
 
 #include "cos_crc64.h"
