@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCOS_WERROR=ON
 
-.PHONY: all deps build run test test-asan fuzz install clean format
+.PHONY: all deps build run serve test test-asan fuzz install clean format
 
 all: build
 
@@ -19,6 +19,10 @@ build: deps
 
 run: build
 	@bash scripts/run.sh $(BUILD)
+
+# Like run, but leaves cosd running and prints how to point cos and the official SDKs at it.
+serve: build
+	@KEEP=1 bash scripts/run.sh $(BUILD)
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -1,10 +1,9 @@
 /* cos_crc64.c: the public CRC-64/ECMA calls of libcos (cos_crc64.h), thin wrappers over the shared
  * core's ISA-L based CRC and GF(2) combine. */
 #include "cos_crc64.h"
+#include "cos_export.h"
 
 #include "cosx_crc64.h"
-
-#define COS_EXPORT __attribute__((visibility("default")))
 
 COS_EXPORT uint64_t cos_crc64(uint64_t crc, void *buf, size_t len)
 {

@@ -310,11 +310,12 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
     cfg->listen_port = 9000;
     strcpy(cfg->region, "ap-guangzhou");
     cfg->threads = 8;
+    /* COS suffixes first; localhost and --domain also take <bucket>-<appid>.<domain>. */
     static const char *const defaults[] = {"myqcloud.com", "tencentcos.cn", "tencentci.cn", "localhost"};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (add_domain(cfg, defaults[i], err, errlen))
             return -1;
-    cfg->n_default_domains = cfg->n_domains;
+    cfg->n_cos_domains = 3;
 
     enum { O_LISTEN = 1, O_DATA, O_ACCOUNT, O_REGION, O_DOMAIN, O_CONFIG, O_PRINT, O_HELP, O_THREADS };
     static const struct option opts[] = {

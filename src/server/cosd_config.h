@@ -23,7 +23,7 @@ typedef struct cosd_config {
     char region[64];        /* region reported for buckets created by path-style requests */
     char *domains[COSD_MAX_DOMAINS]; /* suffixes; defaults first, then --domain / "domains" */
     size_t n_domains;
-    size_t n_default_domains;
+    size_t n_cos_domains; /* domains[0..n_cos_domains) only take <bucket>.cos.<region>.<suffix> */
     cosd_account_t accounts[COSD_MAX_ACCOUNTS];
     size_t n_accounts;
     int threads;            /* HTTP worker threads */

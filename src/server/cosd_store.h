@@ -21,8 +21,10 @@ typedef enum cosd_store_rc {
 typedef struct cosd_store cosd_store_t;
 
 /* Opens (creating if needed) DIR/cosd.db, DIR/blobs and DIR/tmp; nconn database connections are
- * shared by the HTTP threads. Removes orphans (temp files, unreferenced blobs) before returning. */
-cosd_store_rc_t cosd_store_open(const char *dir, int nconn, cosd_store_t **out, char *err, size_t errlen);
+ * shared by the HTTP threads. With serve = true it takes an exclusive lock on DIR (one cosd per data
+ * dir) and removes orphans (temp files, unreferenced blobs) before returning; without, it only reads. */
+cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_store_t **out, char *err,
+                                size_t errlen);
 void cosd_store_close(cosd_store_t *st);
 /* Number of orphan files removed by the last recovery (at open). */
 size_t cosd_store_orphans_removed(const cosd_store_t *st);

@@ -117,8 +117,8 @@ typedef struct cosm_result {
     size_t n_sections;
     cosm_list_hit_t *list_hits;
     size_t n_list_hits;
-    double decode_seconds; /* wall-clock time spent decoding, sectioning, recognising */
-    double asr_seconds;
+    double total_seconds; /* wall-clock time of the whole run (decode, sections, recognition, scoring) */
+    double asr_seconds;   /* of which speech recognition */
 } cosm_result_t;
 
 /* A UserInfo field of the request (Name as in COS_PROTOCOL 9.1: TokenId, DeviceId, IP, ...). */

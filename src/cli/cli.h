@@ -1,0 +1,82 @@
+/* cli.h: shared declarations of the cos command-line tool: the run context (settings resolved from
+ * flags, environment and ~/.cos.conf, and the libcos request options), output helpers and commands. */
+#ifndef COS_CLI_H
+#define COS_CLI_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cos_api.h"
+#include "cos_http_io.h"
+
+/* Exit codes. */
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+/* Settings, each from the first source that has it: flag, environment, config file. */
+typedef struct cli_settings {
+    const char *secret_id;
+    const char *secret_key;
+    const char *token;
+    const char *region;
+    const char *endpoint;
+    const char *appid;
+    const char *ca_path;
+} cli_settings_t;
+
+typedef struct cli {
+    cos_pool_t *pool;
+    cli_settings_t set;
+    bool json;
+    bool quiet;
+    bool progress; /* progress bars: on a terminal and not quiet/json */
+    const char *prog;
+    char config_path[1024];
+    cos_request_options_t *opts; /* built on first use by cli_options() */
+} cli_t;
+
+/* A parsed cos://bucket/key. key is "" for a bucket alone. */
+typedef struct cli_uri {
+    char *bucket;
+    char *key;
+} cli_uri_t;
+
+/* Configuration (cli_config.c). */
+void cli_config_load(cli_t *c);
+int cli_cmd_config(cli_t *c, int argc, char **argv);
+/* Request options for the resolved settings; prints a usage error and returns NULL when a required
+ * setting is missing. */
+cos_request_options_t *cli_options(cli_t *c);
+
+/* cos:// URIs (cli_uri.c). */
+bool cli_is_cos_uri(const char *s);
+/* Parses s into u (pool-allocated); false with a message when s is not cos://BUCKET[/KEY]. */
+bool cli_uri_parse(cli_t *c, const char *s, cli_uri_t *u);
+
+/* Output (cli_output.c). */
+void cli_usage_error(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports a failed libcos call (code, error code, message, request id); returns CLI_FAILED. */
+int cli_report(cli_t *c, const char *what, const cos_status_t *s);
+void cli_error(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_info(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a JSON value on stdout and deletes it. */
+void cli_json_print(cJSON *v);
+void cli_human_size(int64_t n, char *out, size_t outlen);
+const char *cli_header(cos_table_t *headers, const char *name);
+cos_string_t cli_str(const char *s);
+
+/* Progress bars (cli_progress.c). */
+void cli_progress_begin(cli_t *c, const char *label, int64_t total);
+cos_progress_callback cli_progress_callback(void);
+void cli_progress_end(bool ok);
+
+/* Commands. */
+int cli_cmd_mb(cli_t *c, int argc, char **argv);
+int cli_cmd_rb(cli_t *c, int argc, char **argv);
+int cli_cmd_ls(cli_t *c, int argc, char **argv);
+int cli_cmd_cp(cli_t *c, int argc, char **argv);
+int cli_cmd_rm(cli_t *c, int argc, char **argv);
+int cli_cmd_stat(cli_t *c, int argc, char **argv);
+int cli_cmd_presign(cli_t *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,595 @@
+/* cli_object.c: the object commands of the cos tool: cp (local->cos, cos->local, cos->cos, files or
+ * directory trees), rm (one object or every object under a prefix), stat and presign. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static bool ends_with_slash(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && s[n - 1] == '/';
+}
+
+static char *join(cli_t *c, const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *r = cos_palloc(c->pool, n);
+    snprintf(r, n, "%s%s%s", a, (*a && !ends_with_slash(a)) ? "/" : "", b);
+    return r;
+}
+
+/* mkdir -p of the directory part of path. */
+static bool make_parents(const char *path)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+                return false;
+            }
+            *p = '/';
+        }
+    }
+    return true;
+}
+
+typedef struct cp_stats {
+    int64_t files;
+    int64_t bytes;
+    cJSON *items; /* --json */
+} cp_stats_t;
+
+static void record(cli_t *c, cp_stats_t *st, const char *from, const char *to, int64_t size)
+{
+    st->files++;
+    st->bytes += size;
+    if (st->items) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "from", from);
+        cJSON_AddStringToObject(j, "to", to);
+        cJSON_AddNumberToObject(j, "size", (double)size);
+        cJSON_AddItemToArray(st->items, j);
+    } else if (!c->progress) {
+        cli_info(c, "%s -> %s\n", from, to);
+    }
+}
+
+/* ---------------------------------------------------------------- transfers */
+
+static int upload_file(cli_t *c, const char *path, const char *bucket, const char *key, cp_stats_t *st)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        cli_error(c, "cannot read %s: %s", path, strerror(errno));
+        return CLI_FAILED;
+    }
+    cos_request_options_t *o = cli_options(c);
+    cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
+    cos_table_t *resp = NULL;
+    cli_progress_begin(c, base_name(path), (int64_t)sb.st_size);
+    cos_status_t *s = cos_do_put_object_from_file(o, &b, &k, &f, NULL, NULL, cli_progress_callback(), &resp, NULL);
+    cli_progress_end(cos_status_is_ok(s));
+    if (!cos_status_is_ok(s)) {
+        return cli_report(c, "upload", s);
+    }
+    char to[PATH_MAX + 600];
+    snprintf(to, sizeof(to), "cos://%s/%s", bucket, key);
+    record(c, st, path, to, (int64_t)sb.st_size);
+    return CLI_OK;
+}
+
+static int download_file(cli_t *c, const char *bucket, const char *key, const char *path, cp_stats_t *st)
+{
+    if (!make_parents(path)) {
+        cli_error(c, "cannot create the directories of %s: %s", path, strerror(errno));
+        return CLI_FAILED;
+    }
+    cos_request_options_t *o = cli_options(c);
+    cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
+    cos_table_t *resp = NULL;
+    cli_progress_begin(c, base_name(key), 0);
+    cos_status_t *s = cos_do_get_object_to_file(o, &b, &k, NULL, NULL, &f, cli_progress_callback(), &resp);
+    cli_progress_end(cos_status_is_ok(s));
+    if (!cos_status_is_ok(s)) {
+        return cli_report(c, "download", s);
+    }
+    struct stat sb;
+    int64_t size = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    char from[PATH_MAX + 600];
+    snprintf(from, sizeof(from), "cos://%s/%s", bucket, key);
+    record(c, st, from, path, size);
+    return CLI_OK;
+}
+
+static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db, const char *dk, cp_stats_t *st)
+{
+    cos_request_options_t *o = cli_options(c);
+    cos_string_t src_b = cli_str(sb), src_k = cli_str(sk), dst_b = cli_str(db), dst_k = cli_str(dk);
+    /* The source endpoint is the configured one without its scheme. */
+    const char *ep = o->config->endpoint.data;
+    const char *hostpart = strstr(ep, "://") ? strstr(ep, "://") + 3 : ep;
+    cos_string_t src_ep = cli_str(hostpart);
+    cos_copy_object_params_t *params = cos_create_copy_object_params(c->pool);
+    cos_table_t *resp = NULL;
+    cos_status_t *s = cos_copy_object(o, &src_b, &src_k, &src_ep, &dst_b, &dst_k, NULL, params, &resp);
+    if (!cos_status_is_ok(s)) {
+        return cli_report(c, "copy", s);
+    }
+    char from[1200], to[1200];
+    snprintf(from, sizeof(from), "cos://%s/%s", sb, sk);
+    snprintf(to, sizeof(to), "cos://%s/%s", db, dk);
+    record(c, st, from, to, 0);
+    return CLI_OK;
+}
+
+/* Uploads every regular file under dir to prefix, keeping relative paths. */
+static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char *prefix, cp_stats_t *st)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        cli_error(c, "cannot read directory %s: %s", dir, strerror(errno));
+        return CLI_FAILED;
+    }
+    int rc = CLI_OK;
+    struct dirent *e;
+    while (rc == CLI_OK && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        char *path = join(c, dir, e->d_name);
+        char *key = join(c, prefix, e->d_name);
+        struct stat sb;
+        if (lstat(path, &sb) != 0) {
+            cli_error(c, "cannot read %s: %s", path, strerror(errno));
+            rc = CLI_FAILED;
+        } else if (S_ISDIR(sb.st_mode)) {
+            rc = upload_tree(c, path, bucket, key, st);
+        } else if (S_ISREG(sb.st_mode)) {
+            rc = upload_file(c, path, bucket, key, st);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Calls fn for every object under prefix (following markers). */
+typedef int (*object_fn)(cli_t *c, const char *bucket, const char *key, void *arg);
+
+static int for_each_object(cli_t *c, const char *bucket, const char *prefix, object_fn fn, void *arg)
+{
+    cos_request_options_t *o = cli_options(c);
+    cos_string_t b = cli_str(bucket);
+    char *marker = "";
+    for (;;) {
+        cos_list_object_params_t *p = cos_create_list_object_params(c->pool);
+        cos_str_set(&p->prefix, prefix);
+        cos_str_set(&p->marker, marker);
+        p->max_ret = 1000;
+        cos_table_t *resp = NULL;
+        cos_status_t *s = cos_list_object(o, &b, p, &resp);
+        if (!cos_status_is_ok(s)) {
+            return cli_report(c, "list objects", s);
+        }
+        cos_list_object_content_t *e;
+        cos_list_for_each_entry(cos_list_object_content_t, e, &p->object_list, node)
+        {
+            int rc = fn(c, bucket, e->key.data, arg);
+            if (rc != CLI_OK) {
+                return rc;
+            }
+        }
+        if (!p->truncated || !p->next_marker.data || !*p->next_marker.data) {
+            return CLI_OK;
+        }
+        marker = cos_pstrdup_cstr(c->pool, p->next_marker.data);
+    }
+}
+
+typedef struct tree_arg {
+    const char *prefix;     /* source prefix, stripped from keys */
+    const char *dst_bucket; /* cos->cos */
+    const char *dst;        /* local directory or destination prefix */
+    cp_stats_t *st;
+} tree_arg_t;
+
+static const char *relative(const char *key, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    const char *r = strncmp(key, prefix, n) == 0 ? key + n : key;
+    while (*r == '/') {
+        r++;
+    }
+    return r;
+}
+
+static int download_one(cli_t *c, const char *bucket, const char *key, void *arg)
+{
+    tree_arg_t *t = arg;
+    const char *rel = relative(key, t->prefix);
+    if (!*rel || ends_with_slash(key)) {
+        return CLI_OK; /* directory placeholder objects */
+    }
+    if (strstr(rel, "../") || strcmp(rel, "..") == 0 || strncmp(rel, "..", 2) == 0) {
+        cli_error(c, "skipping cos://%s/%s: its name would leave %s", bucket, key, t->dst);
+        return CLI_OK;
+    }
+    return download_file(c, bucket, key, join(c, t->dst, rel), t->st);
+}
+
+static int copy_one(cli_t *c, const char *bucket, const char *key, void *arg)
+{
+    tree_arg_t *t = arg;
+    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, relative(key, t->prefix)), t->st);
+}
+
+int cli_cmd_cp(cli_t *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"recursive", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool recursive = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
+        if (ch == 'r') {
+            recursive = true;
+        } else if (ch == 'h') {
+            printf("usage: cos cp SRC DST [-r]\n"
+                   "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
+                   "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
+                   "-r copies a directory tree or every object under a prefix.\n");
+            return CLI_OK;
+        } else {
+            return CLI_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        cli_usage_error(c, "cp needs a source and a destination (see cos cp --help)");
+        return CLI_USAGE;
+    }
+    const char *src = argv[optind], *dst = argv[optind + 1];
+    bool src_cos = cli_is_cos_uri(src), dst_cos = cli_is_cos_uri(dst);
+    if (!src_cos && !dst_cos) {
+        cli_usage_error(c, "cp copies to or from COS: one of '%s' and '%s' must be a cos:// address", src, dst);
+        return CLI_USAGE;
+    }
+    cli_uri_t su = {0}, du = {0};
+    if ((src_cos && !cli_uri_parse(c, src, &su)) || (dst_cos && !cli_uri_parse(c, dst, &du))) {
+        return CLI_USAGE;
+    }
+    if (!cli_options(c)) {
+        return CLI_USAGE;
+    }
+    cp_stats_t st = {0, 0, c->json ? cJSON_CreateArray() : NULL};
+    int rc;
+    if (!src_cos) { /* local -> cos */
+        struct stat sb;
+        if (stat(src, &sb) != 0) {
+            cli_error(c, "cannot read %s: %s", src, strerror(errno));
+            cJSON_Delete(st.items);
+            return CLI_FAILED;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            if (!recursive) {
+                cli_usage_error(c, "%s is a directory: use cp -r", src);
+                cJSON_Delete(st.items);
+                return CLI_USAGE;
+            }
+            rc = upload_tree(c, src, du.bucket, du.key, &st);
+        } else {
+            const char *key = (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(src)) : du.key;
+            rc = upload_file(c, src, du.bucket, key, &st);
+        }
+    } else if (!dst_cos) { /* cos -> local */
+        if (recursive) {
+            tree_arg_t t = {su.key, NULL, dst, &st};
+            rc = for_each_object(c, su.bucket, su.key, download_one, &t);
+        } else {
+            if (!*su.key || ends_with_slash(su.key)) {
+                cli_usage_error(c, "%s names no object: give a key, or use cp -r for a prefix", src);
+                cJSON_Delete(st.items);
+                return CLI_USAGE;
+            }
+            struct stat sb;
+            const char *path = dst;
+            if (ends_with_slash(dst) || (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+                path = join(c, dst, base_name(su.key));
+            }
+            rc = download_file(c, su.bucket, su.key, path, &st);
+        }
+    } else { /* cos -> cos */
+        if (recursive) {
+            tree_arg_t t = {su.key, du.bucket, du.key, &st};
+            rc = for_each_object(c, su.bucket, su.key, copy_one, &t);
+        } else {
+            const char *key = (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(su.key)) : du.key;
+            rc = copy_object(c, su.bucket, su.key, du.bucket, key, &st);
+        }
+    }
+    if (st.items) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddItemToObject(j, "copied", st.items);
+        cJSON_AddNumberToObject(j, "files", (double)st.files);
+        cJSON_AddNumberToObject(j, "bytes", (double)st.bytes);
+        if (rc == CLI_OK) {
+            cli_json_print(j);
+        } else {
+            cJSON_Delete(j);
+        }
+    } else if (rc == CLI_OK && (st.files > 1 || recursive)) {
+        char hs[32];
+        cli_human_size(st.bytes, hs, sizeof(hs));
+        cli_info(c, "%lld file(s), %s\n", (long long)st.files, hs);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- rm */
+
+typedef struct rm_batch {
+    cos_list_t keys;
+    int n;
+    int64_t removed;
+    cJSON *items;
+} rm_batch_t;
+
+static int rm_flush(cli_t *c, const char *bucket, rm_batch_t *b)
+{
+    if (b->n == 0) {
+        return CLI_OK;
+    }
+    cos_string_t bk = cli_str(bucket);
+    cos_table_t *resp = NULL;
+    cos_list_t deleted;
+    cos_list_init(&deleted);
+    cos_status_t *s = cos_delete_objects(cli_options(c), &bk, &b->keys, 1, &resp, &deleted);
+    if (!cos_status_is_ok(s)) {
+        return cli_report(c, "remove objects", s);
+    }
+    b->removed += b->n;
+    b->n = 0;
+    cos_list_init(&b->keys);
+    return CLI_OK;
+}
+
+static int rm_one(cli_t *c, const char *bucket, const char *key, void *arg)
+{
+    rm_batch_t *b = arg;
+    cos_object_key_t *k = cos_create_cos_object_key(c->pool);
+    cos_str_set(&k->key, cos_pstrdup_cstr(c->pool, key));
+    cos_list_add_tail(&k->node, &b->keys);
+    b->n++;
+    if (b->items) {
+        cJSON_AddItemToArray(b->items, cJSON_CreateString(key));
+    } else {
+        cli_info(c, "removed cos://%s/%s\n", bucket, key);
+    }
+    return b->n >= 1000 ? rm_flush(c, bucket, b) : CLI_OK;
+}
+
+int cli_cmd_rm(cli_t *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"recursive", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool recursive = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
+        if (ch == 'r') {
+            recursive = true;
+        } else if (ch == 'h') {
+            printf("usage: cos rm cos://BUCKET/KEY [-r]\n"
+                   "Removes an object; with -r every object whose key starts with KEY.\n");
+            return CLI_OK;
+        } else {
+            return CLI_USAGE;
+        }
+    }
+    cli_uri_t u;
+    if (argc - optind != 1) {
+        cli_usage_error(c, "rm needs one cos://BUCKET/KEY");
+        return CLI_USAGE;
+    }
+    if (!cli_uri_parse(c, argv[optind], &u)) {
+        return CLI_USAGE;
+    }
+    if (!*u.key && !recursive) {
+        cli_usage_error(c, "rm needs a key; to empty a bucket use rm -r cos://%s/", u.bucket);
+        return CLI_USAGE;
+    }
+    cos_request_options_t *o = cli_options(c);
+    if (!o) {
+        return CLI_USAGE;
+    }
+    rm_batch_t b = {.n = 0, .removed = 0, .items = c->json ? cJSON_CreateArray() : NULL};
+    cos_list_init(&b.keys);
+    int rc;
+    if (recursive) {
+        rc = for_each_object(c, u.bucket, u.key, rm_one, &b);
+        if (rc == CLI_OK) {
+            rc = rm_flush(c, u.bucket, &b);
+        }
+    } else {
+        cos_string_t bk = cli_str(u.bucket), k = cli_str(u.key);
+        cos_table_t *resp = NULL;
+        cos_status_t *s = cos_delete_object(o, &bk, &k, &resp);
+        rc = cos_status_is_ok(s) ? CLI_OK : cli_report(c, "remove object", s);
+        if (rc == CLI_OK) {
+            b.removed = 1;
+            if (b.items) {
+                cJSON_AddItemToArray(b.items, cJSON_CreateString(u.key));
+            } else {
+                cli_info(c, "removed cos://%s/%s\n", u.bucket, u.key);
+            }
+        }
+    }
+    if (b.items) {
+        if (rc == CLI_OK) {
+            cJSON *j = cJSON_CreateObject();
+            cJSON_AddItemToObject(j, "removed", b.items);
+            cli_json_print(j);
+        } else {
+            cJSON_Delete(b.items);
+        }
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- stat, presign */
+
+int cli_cmd_stat(cli_t *c, int argc, char **argv)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: cos stat cos://BUCKET/KEY\nShows the object's size, type, ETag, CRC64, dates and metadata.\n");
+        return CLI_OK;
+    }
+    cli_uri_t u;
+    if (argc != 2) {
+        cli_usage_error(c, "stat needs one cos://BUCKET/KEY");
+        return CLI_USAGE;
+    }
+    if (!cli_uri_parse(c, argv[1], &u)) {
+        return CLI_USAGE;
+    }
+    if (!*u.key) {
+        cli_usage_error(c, "stat needs an object key, not only a bucket");
+        return CLI_USAGE;
+    }
+    cos_request_options_t *o = cli_options(c);
+    if (!o) {
+        return CLI_USAGE;
+    }
+    cos_string_t b = cli_str(u.bucket), k = cli_str(u.key);
+    cos_table_t *resp = NULL;
+    cos_status_t *s = cos_head_object(o, &b, &k, NULL, &resp);
+    if (!cos_status_is_ok(s)) {
+        return cli_report(c, "stat", s);
+    }
+    const cos_array_header_t *a = cos_table_elts(resp);
+    const cos_table_entry_t *e = a ? (const cos_table_entry_t *)a->elts : NULL;
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "key", u.key);
+    cJSON_AddStringToObject(j, "bucket", u.bucket);
+    cJSON *h = cJSON_AddObjectToObject(j, "headers");
+    if (!c->json) {
+        printf("%-22s cos://%s/%s\n", "Object:", u.bucket, u.key);
+    }
+    for (int i = 0; a && i < a->nelts; i++) {
+        static const char *const shown[] = {"Content-Length", "Content-Type", "ETag", "Last-Modified",
+                                            "x-cos-hash-crc64ecma", "x-cos-storage-class", "Cache-Control",
+                                            "Content-Disposition", "Content-Encoding", "Expires"};
+        bool show = strncasecmp(e[i].key, "x-cos-meta-", 11) == 0;
+        for (size_t k2 = 0; !show && k2 < sizeof(shown) / sizeof(shown[0]); k2++) {
+            show = strcasecmp(e[i].key, shown[k2]) == 0;
+        }
+        if (!show) {
+            continue;
+        }
+        cJSON_AddStringToObject(h, e[i].key, e[i].val);
+        if (!c->json) {
+            char label[128];
+            snprintf(label, sizeof(label), "%s:", e[i].key);
+            printf("%-22s %s\n", label, e[i].val);
+        }
+    }
+    if (c->json) {
+        cli_json_print(j);
+    } else {
+        cJSON_Delete(j);
+    }
+    return CLI_OK;
+}
+
+int cli_cmd_presign(cli_t *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {{"expires", required_argument, NULL, 'e'},
+                                              {"method", required_argument, NULL, 'm'},
+                                              {"help", no_argument, NULL, 'h'},
+                                              {NULL, 0, NULL, 0}};
+    long expires = 3600;
+    const char *method = "GET";
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "e:m:h", longopts, NULL)) != -1) {
+        if (ch == 'e') {
+            char *end;
+            expires = strtol(optarg, &end, 10);
+            if (*end || expires <= 0 || expires > 7 * 24 * 3600) {
+                cli_usage_error(c, "--expires must be a number of seconds from 1 to 604800");
+                return CLI_USAGE;
+            }
+        } else if (ch == 'm') {
+            method = optarg;
+        } else if (ch == 'h') {
+            printf("usage: cos presign cos://BUCKET/KEY [--expires SECONDS] [--method GET|PUT|HEAD|DELETE]\n"
+                   "Prints a URL that allows the request without credentials until it expires (default 3600 s).\n");
+            return CLI_OK;
+        } else {
+            return CLI_USAGE;
+        }
+    }
+    http_method_e m;
+    if (strcasecmp(method, "GET") == 0) {
+        m = HTTP_GET;
+    } else if (strcasecmp(method, "PUT") == 0) {
+        m = HTTP_PUT;
+    } else if (strcasecmp(method, "HEAD") == 0) {
+        m = HTTP_HEAD;
+    } else if (strcasecmp(method, "DELETE") == 0) {
+        m = HTTP_DELETE;
+    } else {
+        cli_usage_error(c, "--method must be GET, PUT, HEAD or DELETE, not '%s'", method);
+        return CLI_USAGE;
+    }
+    cli_uri_t u;
+    if (argc - optind != 1) {
+        cli_usage_error(c, "presign needs one cos://BUCKET/KEY");
+        return CLI_USAGE;
+    }
+    if (!cli_uri_parse(c, argv[optind], &u)) {
+        return CLI_USAGE;
+    }
+    if (!*u.key) {
+        cli_usage_error(c, "presign needs an object key");
+        return CLI_USAGE;
+    }
+    cos_request_options_t *o = cli_options(c);
+    if (!o) {
+        return CLI_USAGE;
+    }
+    if (!c->set.secret_id || !c->set.secret_key) {
+        cli_usage_error(c, "presign needs credentials: --secret-id and --secret-key (or COS_SECRET_ID / COS_SECRET_KEY)");
+        return CLI_USAGE;
+    }
+    cos_string_t b = cli_str(u.bucket), k = cli_str(u.key), url = {0, NULL};
+    if (cos_gen_presigned_url(o, &b, &k, expires, m, &url) != COSE_OK || !url.data) {
+        cli_error(c, "cannot build a presigned URL for cos://%s/%s", u.bucket, u.key);
+        return CLI_FAILED;
+    }
+    if (c->json) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "url", url.data);
+        cJSON_AddStringToObject(j, "method", method);
+        cJSON_AddNumberToObject(j, "expires_in", (double)expires);
+        cli_json_print(j);
+    } else {
+        printf("%s\n", url.data);
+    }
+    return CLI_OK;
+}

@@ -1,0 +1,103 @@
+/* cli_output.c: how the cos tool talks to people and programs: errors with the COS error code, message
+ * and request id; usage errors; informational lines (suppressed by --quiet and --json); JSON output. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_usage_error(cli_t *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+}
+
+void cli_error(cli_t *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", c->prog);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+}
+
+void cli_info(cli_t *c, const char *fmt, ...)
+{
+    if (c->quiet || c->json) {
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+}
+
+int cli_report(cli_t *c, const char *what, const cos_status_t *s)
+{
+    const char *code = s && s->error_code ? s->error_code : "UnknownError";
+    const char *msg = s && s->error_msg ? s->error_msg : "";
+    const char *rid = s && s->req_id ? s->req_id : "";
+    int http = s ? s->code : 0;
+    if (c->json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON *e = cJSON_AddObjectToObject(o, "error");
+        cJSON_AddStringToObject(e, "operation", what);
+        cJSON_AddNumberToObject(e, "status", http);
+        cJSON_AddStringToObject(e, "code", code);
+        cJSON_AddStringToObject(e, "message", msg);
+        cJSON_AddStringToObject(e, "request_id", rid);
+        char *text = cJSON_PrintUnformatted(o);
+        fprintf(stderr, "%s\n", text);
+        cJSON_free(text);
+        cJSON_Delete(o);
+    } else if (http < 0) {
+        fprintf(stderr, "%s: %s failed: %s%s%s\n", c->prog, what, code, *msg ? ": " : "", msg);
+    } else {
+        fprintf(stderr, "%s: %s failed: HTTP %d %s%s%s%s%s%s\n", c->prog, what, http, code,
+                *msg ? ": " : "", msg, *rid ? " (request id " : "", rid, *rid ? ")" : "");
+    }
+    return CLI_FAILED;
+}
+
+void cli_json_print(cJSON *v)
+{
+    char *text = cJSON_PrintUnformatted(v);
+    if (text) {
+        printf("%s\n", text);
+        cJSON_free(text);
+    }
+    cJSON_Delete(v);
+}
+
+void cli_human_size(int64_t n, char *out, size_t outlen)
+{
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)n;
+    int u = 0;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    if (u == 0) {
+        snprintf(out, outlen, "%lld B", (long long)n);
+    } else {
+        snprintf(out, outlen, "%.1f %s", v, units[u]);
+    }
+}
+
+const char *cli_header(cos_table_t *headers, const char *name)
+{
+    return headers ? cos_table_get(headers, name) : NULL;
+}
+
+cos_string_t cli_str(const char *s)
+{
+    cos_string_t r;
+    cos_str_set(&r, s ? s : "");
+    return r;
+}

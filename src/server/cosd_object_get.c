@@ -1,0 +1,236 @@
+/* cosd_object_get: GET and HEAD Object (COS_PROTOCOL 6.2, 6.3): public-read access, conditional
+ * requests (304 / 412), single Range (206 / 416), response-* overrides, CRC64 and stored headers.
+ * Bodies are sent from the blob file (sendfile). */
+#include "cosd_api.h"
+
+#include "cosx_time.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* 0: no range; 1: range [*first, *last]; -1: malformed (400); -2: unsatisfiable (416). */
+static int parse_range(const char *h, int64_t size, int64_t *first, int64_t *last)
+{
+    if (!h)
+        return 0;
+    while (*h == ' ')
+        h++;
+    if (strncasecmp(h, "bytes=", 6) != 0)
+        return -1;
+    const char *p = h + 6;
+    if (strchr(p, ','))
+        return -1;
+    int64_t a = -1, b = -1;
+    if (*p >= '0' && *p <= '9') {
+        a = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (a > (INT64_MAX - 9) / 10)
+                return -1;
+            a = a * 10 + (*p++ - '0');
+        }
+    }
+    if (*p++ != '-')
+        return -1;
+    if (*p >= '0' && *p <= '9') {
+        b = 0;
+        while (*p >= '0' && *p <= '9') {
+            if (b > (INT64_MAX - 9) / 10)
+                return -1;
+            b = b * 10 + (*p++ - '0');
+        }
+    }
+    while (*p == ' ')
+        p++;
+    if (*p || (a < 0 && b < 0))
+        return -1;
+    if (a < 0) { /* suffix: last b bytes */
+        if (b == 0 || size == 0)
+            return -2;
+        *first = b >= size ? 0 : size - b;
+        *last = size - 1;
+        return 1;
+    }
+    if (b >= 0 && b < a)
+        return -1;
+    if (a >= size)
+        return -2;
+    *first = a;
+    *last = (b < 0 || b >= size) ? size - 1 : b;
+    return 1;
+}
+
+static bool object_readable(cosd_req_t *r, const cosd_bucket_t *b, const cosd_object_t *o)
+{
+    if (!r->anonymous && strcmp(b->appid, r->appid) == 0)
+        return true;
+    const char *acl = strcmp(o->acl, "default") == 0 ? b->acl : o->acl;
+    return strncmp(acl, "public-read", 11) == 0;
+}
+
+static void add_validators(struct MHD_Response *resp, const cosd_object_t *o)
+{
+    char etag[48], lm[COSX_RFC1123_LEN];
+    cosd_quote_etag(o->etag, etag);
+    cosx_time_rfc1123((time_t)o->mtime, lm);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+}
+
+/* Returns true when a conditional header decided the response (queued). */
+static bool conditional(cosd_req_t *r, const cosd_object_t *o)
+{
+    const char *im = cosd_req_header(r, MHD_HTTP_HEADER_IF_MATCH);
+    const char *ius = cosd_req_header(r, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE);
+    const char *inm = cosd_req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *ims = cosd_req_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+    time_t t;
+    if (im) {
+        if (!cosd_etag_matches(im, o->etag)) {
+            cosd_reply_error(r, 412, "PreconditionFailed", "If-Match did not match the object's ETag.");
+            return true;
+        }
+    } else if (ius && cosx_time_parse_http(ius, &t) && o->mtime > (int64_t)t) {
+        cosd_reply_error(r, 412, "PreconditionFailed", "The object was modified after If-Unmodified-Since.");
+        return true;
+    }
+    bool not_modified = false;
+    if (inm)
+        not_modified = cosd_etag_matches(inm, o->etag);
+    else if (ims && cosx_time_parse_http(ims, &t))
+        not_modified = o->mtime <= (int64_t)t;
+    if (not_modified) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (resp)
+            add_validators(resp, o);
+        cosd_reply(r, 304, resp);
+        return true;
+    }
+    return false;
+}
+
+static const struct {
+    const char *param;
+    const char *header;
+} overrides[] = {
+    {"response-content-type", MHD_HTTP_HEADER_CONTENT_TYPE},
+    {"response-content-language", MHD_HTTP_HEADER_CONTENT_LANGUAGE},
+    {"response-expires", MHD_HTTP_HEADER_EXPIRES},
+    {"response-cache-control", MHD_HTTP_HEADER_CACHE_CONTROL},
+    {"response-content-disposition", MHD_HTTP_HEADER_CONTENT_DISPOSITION},
+    {"response-content-encoding", MHD_HTTP_HEADER_CONTENT_ENCODING},
+};
+
+void cosd_object_get(cosd_req_t *r)
+{
+    cosd_bucket_t b;
+    cosd_store_rc_t rc = cosd_store_bucket_get(r->srv->store, r->route.bucket, &b);
+    if (rc != COSD_ST_OK) {
+        if (rc == COSD_ST_NOTFOUND)
+            cosd_reply_error(r, 404, "NoSuchBucket", "The specified bucket does not exist.");
+        else
+            cosd_reply_error(r, 500, "InternalError", "The bucket could not be read.");
+        return;
+    }
+    cosd_object_t o = {0};
+    int fd = -1;
+    /* A concurrent overwrite may unlink the blob between the lookup and the open: look up again. */
+    for (int attempt = 0; attempt < 5 && fd < 0; attempt++) {
+        cosd_object_clear(&o);
+        rc = cosd_store_object_get(r->srv->store, b.name, r->route.key, &o);
+        if (rc != COSD_ST_OK)
+            break;
+        fd = cosd_blob_open(r->srv->store, o.blob);
+        if (fd < 0 && errno != ENOENT) {
+            rc = COSD_ST_ERROR;
+            break;
+        }
+    }
+    if (rc == COSD_ST_OK && fd < 0)
+        rc = COSD_ST_ERROR;
+    if (rc != COSD_ST_OK || !object_readable(r, &b, &o)) {
+        if (rc == COSD_ST_NOTFOUND && (r->anonymous || strcmp(b.appid, r->appid) != 0) &&
+            strncmp(b.acl, "public-read", 11) != 0)
+            cosd_reply_error(r, 403, "AccessDenied", "Access denied: the bucket is private.");
+        else if (rc == COSD_ST_NOTFOUND)
+            cosd_reply_error(r, 404, "NoSuchKey", "The specified key does not exist.");
+        else if (rc == COSD_ST_OK)
+            cosd_reply_error(r, 403, "AccessDenied",
+                             r->anonymous ? "Access denied: anonymous reads need a public-read object or bucket."
+                                          : "Access denied: the object belongs to another account.");
+        else
+            cosd_reply_error(r, 500, "InternalError", "The object could not be read.");
+        goto out;
+    }
+    if (conditional(r, &o))
+        goto out;
+    int64_t first = 0, last = o.size - 1;
+    int rg = parse_range(cosd_req_header(r, MHD_HTTP_HEADER_RANGE), o.size, &first, &last);
+    if (rg == -1) {
+        cosd_reply_error(r, 400, "InvalidArgument",
+                         "The Range header is not valid: use one range, bytes=first-last, bytes=first- or "
+                         "bytes=-suffix.");
+        goto out;
+    }
+    if (rg == -2) {
+        char cr[64];
+        snprintf(cr, sizeof cr, "bytes */%" PRId64, o.size);
+        cosd_reply_error_h(r, 416, "InvalidRange", MHD_HTTP_HEADER_CONTENT_RANGE, cr,
+                           "The requested range is not satisfiable (object size %" PRId64 ").", o.size);
+        goto out;
+    }
+    int64_t len = o.size == 0 ? 0 : last - first + 1;
+    struct MHD_Response *resp;
+    if (len == 0) {
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else {
+        resp = MHD_create_response_from_fd_at_offset64((uint64_t)len, fd, (uint64_t)first);
+        if (resp)
+            fd = -1; /* owned by the response */
+    }
+    if (!resp) {
+        cosd_reply_error(r, 500, "InternalError", "Out of memory.");
+        goto out;
+    }
+    add_validators(resp, &o);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    char crc[24];
+    snprintf(crc, sizeof crc, "%" PRIu64, o.crc64);
+    MHD_add_response_header(resp, "x-cos-hash-crc64ecma", crc);
+    MHD_add_response_header(resp, "x-cos-storage-class", o.storage_class);
+    const char *skip[8];
+    size_t ns = 0;
+    const char *ct = o.content_type;
+    for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
+        const char *v = cosd_req_param(r, overrides[i].param, NULL);
+        if (!v)
+            continue;
+        if (i == 0)
+            ct = v;
+        else
+            MHD_add_response_header(resp, overrides[i].header, v);
+        skip[ns++] = overrides[i].header;
+    }
+    skip[ns] = NULL;
+    cosd_meta_to_response(resp, o.headers, skip);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ct);
+    if (rg == 1) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %" PRId64 "-%" PRId64 "/%" PRId64, first, last, o.size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);
+        cosd_reply(r, 206, resp);
+    } else {
+        cosd_reply(r, 200, resp);
+    }
+out:
+    if (fd >= 0)
+        close(fd);
+    cosd_object_clear(&o);
+}

@@ -1,0 +1,398 @@
+/* cosd_store: SQLite (WAL) metadata with a small pool of connections shared by the HTTP threads, and
+ * the accounts and buckets tables. Objects and blob files are in cosd_store_obj.c. */
+#include "cosd_store_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS accounts(secret_id TEXT PRIMARY KEY, appid TEXT NOT NULL,"
+    " secret_key TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS buckets(name TEXT PRIMARY KEY, appid TEXT NOT NULL, region TEXT NOT NULL,"
+    " acl TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS objects(bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL,"
+    " etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime INTEGER NOT NULL, content_type TEXT NOT NULL,"
+    " headers TEXT NOT NULL, storage_class TEXT NOT NULL, acl TEXT NOT NULL, blob TEXT NOT NULL,"
+    " PRIMARY KEY(bucket, key)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS objects_blob ON objects(blob);";
+
+static const char *const stmt_sql[COSD_STMT_COUNT] = {
+    [COSD_STMT_BEGIN] = "BEGIN IMMEDIATE",
+    [COSD_STMT_COMMIT] = "COMMIT",
+    [COSD_STMT_ROLLBACK] = "ROLLBACK",
+    [COSD_STMT_ACCOUNTS] = "SELECT appid, secret_id, secret_key FROM accounts ORDER BY created, secret_id",
+    [COSD_STMT_ACCOUNT_ADD] = "INSERT OR REPLACE INTO accounts(secret_id, appid, secret_key, created) VALUES(?,?,?,?)",
+    [COSD_STMT_BUCKET_INSERT] = "INSERT INTO buckets(name, appid, region, acl, created) VALUES(?,?,?,?,?)",
+    [COSD_STMT_BUCKET_GET] = "SELECT name, appid, region, acl, created FROM buckets WHERE name=?",
+    [COSD_STMT_BUCKET_HAS_OBJECTS] = "SELECT 1 FROM objects WHERE bucket=? LIMIT 1",
+    [COSD_STMT_BUCKET_DELETE] = "DELETE FROM buckets WHERE name=?",
+    [COSD_STMT_BUCKET_LIST] = "SELECT name, appid, region, acl, created FROM buckets WHERE appid=? ORDER BY name",
+    [COSD_STMT_OBJ_GET] = "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
+                          " FROM objects WHERE bucket=? AND key=?",
+    [COSD_STMT_OBJ_BLOB] = "SELECT blob FROM objects WHERE bucket=? AND key=?",
+    [COSD_STMT_OBJ_PUT] = "INSERT OR REPLACE INTO objects(bucket, key, size, etag, crc64, mtime, content_type,"
+                          " headers, storage_class, acl, blob) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+    [COSD_STMT_OBJ_DELETE] = "DELETE FROM objects WHERE bucket=? AND key=?",
+    [COSD_STMT_BLOB_USED] = "SELECT 1 FROM objects WHERE blob=? LIMIT 1",
+    [COSD_STMT_OBJ_SCAN] = "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
+                           " FROM objects WHERE bucket=?1 AND key > ?2 AND key >= ?3 ORDER BY key LIMIT ?4",
+};
+
+void cosd_store_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("cosd: store: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+cosd_conn_t *cosd_conn_acquire(cosd_store_t *st)
+{
+    pthread_mutex_lock(&st->mu);
+    for (;;) {
+        for (int i = 0; i < st->nconn; i++) {
+            if (!st->conns[i].busy) {
+                st->conns[i].busy = true;
+                pthread_mutex_unlock(&st->mu);
+                return &st->conns[i];
+            }
+        }
+        pthread_cond_wait(&st->cv, &st->mu);
+    }
+}
+
+void cosd_conn_release(cosd_store_t *st, cosd_conn_t *c)
+{
+    pthread_mutex_lock(&st->mu);
+    c->busy = false;
+    pthread_cond_signal(&st->cv);
+    pthread_mutex_unlock(&st->mu);
+}
+
+sqlite3_stmt *cosd_conn_stmt(cosd_conn_t *c, cosd_stmt_id_t id)
+{
+    sqlite3_stmt *s = c->stmts[id];
+    if (!s) {
+        if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+            cosd_store_log("prepare failed: %s", sqlite3_errmsg(c->db));
+            return NULL;
+        }
+        c->stmts[id] = s;
+    } else {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+    return s;
+}
+
+bool cosd_conn_exec(cosd_conn_t *c, cosd_stmt_id_t id)
+{
+    sqlite3_stmt *s = cosd_conn_stmt(c, id);
+    if (!s)
+        return false;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        cosd_store_log("%s failed: %s", stmt_sql[id], sqlite3_errmsg(c->db));
+        return false;
+    }
+    return true;
+}
+
+bool cosd_mkdir_p(const char *path)
+{
+    char tmp[1200];
+    size_t n = strlen(path);
+    if (n >= sizeof tmp)
+        return false;
+    memcpy(tmp, path, n + 1);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0700) && errno != EEXIST)
+                return false;
+            *p = '/';
+        }
+    }
+    return !(mkdir(tmp, 0700) && errno != EEXIST);
+}
+
+static bool open_conn(cosd_store_t *st, cosd_conn_t *c, bool first, char *err, size_t errlen)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/cosd.db", st->dir);
+    int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        return false;
+    }
+    sqlite3_busy_timeout(c->db, 30000);
+    char *msg = NULL;
+    const char *pragmas = first ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                                : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
+        (first && sqlite3_exec(c->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK)) {
+        snprintf(err, errlen, "cannot initialise database %s: %s", path, msg ? msg : sqlite3_errmsg(c->db));
+        sqlite3_free(msg);
+        return false;
+    }
+    return true;
+}
+
+cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_store_t **out, char *err,
+                                size_t errlen)
+{
+    *out = NULL;
+    if (strlen(dir) > 900) {
+        snprintf(err, errlen, "data directory path is too long");
+        return COSD_ST_ERROR;
+    }
+    char path[1200];
+    if (!cosd_mkdir_p(dir)) {
+        snprintf(err, errlen, "cannot create data directory %s: %s", dir, strerror(errno));
+        return COSD_ST_ERROR;
+    }
+    snprintf(path, sizeof path, "%s/tmp", dir);
+    bool ok = cosd_mkdir_p(path);
+    for (int i = 0; ok && i < 256; i++) {
+        snprintf(path, sizeof path, "%s/blobs/%02x", dir, i);
+        ok = cosd_mkdir_p(path);
+    }
+    if (!ok) {
+        snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+        return COSD_ST_ERROR;
+    }
+    cosd_store_t *st = calloc(1, sizeof *st);
+    if (!st || nconn < 1 || !(st->conns = calloc((size_t)nconn, sizeof *st->conns))) {
+        free(st);
+        snprintf(err, errlen, "out of memory");
+        return COSD_ST_ERROR;
+    }
+    strcpy(st->dir, dir);
+    st->lock_fd = -1;
+    if (serve) {
+        snprintf(path, sizeof path, "%s/cosd.lock", dir);
+        st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            snprintf(err, errlen, "the data directory %s is in use by another cosd (%s)", dir,
+                     st->lock_fd < 0 ? strerror(errno) : "locked");
+            if (st->lock_fd >= 0)
+                close(st->lock_fd);
+            free(st->conns);
+            free(st);
+            return COSD_ST_ERROR;
+        }
+    }
+    pthread_mutex_init(&st->mu, NULL);
+    pthread_cond_init(&st->cv, NULL);
+    st->nconn = nconn;
+    for (int i = 0; i < nconn; i++) {
+        if (!open_conn(st, &st->conns[i], i == 0, err, errlen)) {
+            cosd_store_close(st);
+            return COSD_ST_ERROR;
+        }
+    }
+    if (serve && cosd_store_recover(st, err, errlen) != COSD_ST_OK) {
+        cosd_store_close(st);
+        return COSD_ST_ERROR;
+    }
+    *out = st;
+    return COSD_ST_OK;
+}
+
+void cosd_store_close(cosd_store_t *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < st->nconn; i++) {
+        for (int j = 0; j < COSD_STMT_COUNT; j++)
+            sqlite3_finalize(st->conns[i].stmts[j]);
+        sqlite3_close(st->conns[i].db);
+    }
+    free(st->conns);
+    if (st->lock_fd >= 0)
+        close(st->lock_fd);
+    pthread_mutex_destroy(&st->mu);
+    pthread_cond_destroy(&st->cv);
+    free(st);
+}
+
+size_t cosd_store_orphans_removed(const cosd_store_t *st)
+{
+    return st->orphans;
+}
+
+static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+cosd_store_rc_t cosd_store_accounts(cosd_store_t *st, cosd_account_t *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_ACCOUNTS);
+    cosd_store_rc_t rc = s ? COSD_ST_OK : COSD_ST_ERROR;
+    int r;
+    while (s && (r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n < cap) {
+            copy_col(out[*n].appid, sizeof out[*n].appid, s, 0);
+            copy_col(out[*n].secret_id, sizeof out[*n].secret_id, s, 1);
+            copy_col(out[*n].secret_key, sizeof out[*n].secret_key, s, 2);
+            (*n)++;
+        }
+    }
+    if (s && r != SQLITE_DONE)
+        rc = COSD_ST_ERROR;
+    if (s)
+        sqlite3_reset(s);
+    cosd_conn_release(st, c);
+    return rc;
+}
+
+cosd_store_rc_t cosd_store_account_add(cosd_store_t *st, const cosd_account_t *a)
+{
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_ACCOUNT_ADD);
+    cosd_store_rc_t rc = COSD_ST_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, a->secret_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, a->appid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, a->secret_key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, (sqlite3_int64)time(NULL));
+        rc = sqlite3_step(s) == SQLITE_DONE ? COSD_ST_OK : COSD_ST_ERROR;
+        if (rc)
+            cosd_store_log("cannot store account: %s", sqlite3_errmsg(c->db));
+        sqlite3_reset(s);
+    }
+    cosd_conn_release(st, c);
+    return rc;
+}
+
+static void read_bucket(sqlite3_stmt *s, cosd_bucket_t *b)
+{
+    copy_col(b->name, sizeof b->name, s, 0);
+    copy_col(b->appid, sizeof b->appid, s, 1);
+    copy_col(b->region, sizeof b->region, s, 2);
+    copy_col(b->acl, sizeof b->acl, s, 3);
+    b->created = sqlite3_column_int64(s, 4);
+}
+
+cosd_store_rc_t cosd_store_bucket_create(cosd_store_t *st, const cosd_bucket_t *b)
+{
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_BUCKET_INSERT);
+    cosd_store_rc_t rc = COSD_ST_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, b->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, b->appid, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 3, b->region, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 4, b->acl, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 5, b->created);
+        int r = sqlite3_step(s);
+        if (r == SQLITE_DONE)
+            rc = COSD_ST_OK;
+        else if ((sqlite3_extended_errcode(c->db) & 0xff) == SQLITE_CONSTRAINT)
+            rc = COSD_ST_EXISTS;
+        else
+            cosd_store_log("cannot create bucket: %s", sqlite3_errmsg(c->db));
+        sqlite3_reset(s);
+    }
+    cosd_conn_release(st, c);
+    return rc;
+}
+
+cosd_store_rc_t cosd_store_bucket_get(cosd_store_t *st, const char *name, cosd_bucket_t *out)
+{
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_BUCKET_GET);
+    cosd_store_rc_t rc = COSD_ST_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+        int r = sqlite3_step(s);
+        if (r == SQLITE_ROW) {
+            read_bucket(s, out);
+            rc = COSD_ST_OK;
+        } else if (r == SQLITE_DONE) {
+            rc = COSD_ST_NOTFOUND;
+        } else {
+            cosd_store_log("bucket lookup failed: %s", sqlite3_errmsg(c->db));
+        }
+        sqlite3_reset(s);
+    }
+    cosd_conn_release(st, c);
+    return rc;
+}
+
+cosd_store_rc_t cosd_store_bucket_delete(cosd_store_t *st, const char *name)
+{
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    cosd_store_rc_t rc = COSD_ST_ERROR;
+    if (!cosd_conn_exec(c, COSD_STMT_BEGIN))
+        goto out;
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_BUCKET_HAS_OBJECTS);
+    if (!s)
+        goto rollback;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    int r = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (r == SQLITE_ROW) {
+        rc = COSD_ST_NOTEMPTY;
+        goto rollback;
+    }
+    if (r != SQLITE_DONE)
+        goto rollback;
+    s = cosd_conn_stmt(c, COSD_STMT_BUCKET_DELETE);
+    if (!s)
+        goto rollback;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    r = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (r != SQLITE_DONE)
+        goto rollback;
+    if (sqlite3_changes(c->db) == 0) {
+        rc = COSD_ST_NOTFOUND;
+        goto rollback;
+    }
+    rc = cosd_conn_exec(c, COSD_STMT_COMMIT) ? COSD_ST_OK : COSD_ST_ERROR;
+    if (rc)
+        cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    goto out;
+rollback:
+    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+out:
+    cosd_conn_release(st, c);
+    return rc;
+}
+
+cosd_store_rc_t cosd_store_bucket_list(cosd_store_t *st, const char *appid, cosd_bucket_cb cb, void *ctx)
+{
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_BUCKET_LIST);
+    cosd_store_rc_t rc = COSD_ST_ERROR;
+    if (s) {
+        sqlite3_bind_text(s, 1, appid, -1, SQLITE_STATIC);
+        int r;
+        while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+            cosd_bucket_t b;
+            read_bucket(s, &b);
+            cb(ctx, &b);
+        }
+        rc = r == SQLITE_DONE ? COSD_ST_OK : COSD_ST_ERROR;
+        sqlite3_reset(s);
+    }
+    cosd_conn_release(st, c);
+    return rc;
+}

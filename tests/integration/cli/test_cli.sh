@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Integration test of the cos command-line tool against a real cosd on a free loopback port: every
+# command in human and --json modes, a recursive round trip of a tree with nested and non-ASCII names,
+# error reporting with COS error codes, and usage errors (exit status 2).
+# usage: test_cli.sh COSD COS
+set -uo pipefail
+COSD=$1
+COS=$2
+work=$(mktemp -d)
+pass=0
+fail=0
+cleanup() {
+  [ -n "${cosd_pid:-}" ] && kill "$cosd_pid" 2>/dev/null && wait "$cosd_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# expect STATUS DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit status.
+expect() {
+  local want=$1 what=$2
+  shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want; stderr: $(cat "$work/err")"; fi
+}
+has() { if grep -q -- "$2" "$work/$1"; then ok; else bad "$3: '$2' not in $1: $(head -c 400 "$work/$1")"; fi; }
+
+"$COSD" --listen 127.0.0.1:0 --data "$work/data" --account 1250000000:AKIDclitest:clisecretkey \
+  >"$work/cosd.out" 2>"$work/cosd.err" &
+cosd_pid=$!
+for _ in $(seq 1 100); do grep -q 'listening on' "$work/cosd.out" 2>/dev/null && break; sleep 0.05; done
+port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/cosd.out")
+[ -n "$port" ] || { echo "cosd did not start: $(cat "$work/cosd.err")" >&2; exit 1; }
+
+export HOME="$work/home"
+mkdir -p "$HOME"
+unset COS_ENDPOINT COS_SECRET_ID COS_SECRET_KEY COS_APPID COS_REGION COS_SESSION_TOKEN
+# Settings through `cos config` (file mode 0600), then plain commands.
+expect 0 "config" -- "$COS" config --endpoint "http://127.0.0.1:$port" --secret-id AKIDclitest \
+  --secret-key clisecretkey --appid 1250000000
+if [ "$(stat -c %a "$HOME/.cos.conf")" = 600 ]; then ok; else bad "config file mode $(stat -c %a "$HOME/.cos.conf")"; fi
+
+expect 0 "mb" -- "$COS" mb cos://clitest
+has out "created cos://clitest" "mb output"
+expect 1 "mb twice" -- "$COS" mb cos://clitest
+has err "BucketAlreadyOwnedByYou" "mb twice reports the COS code"
+has err "request id" "errors carry the request id"
+expect 0 "ls buckets json" -- "$COS" ls --json
+has out '"name":"clitest-1250000000"' "ls --json lists the bucket"
+
+# A tree with nested directories, spaces and non-ASCII names, and binary content.
+src="$work/src"
+mkdir -p "$src/a/b c" "$src/中文 目录" "$src/empty"
+head -c 300000 /dev/urandom >"$src/a/b c/random.bin"
+printf 'hello\n' >"$src/a/top.txt"
+printf 'ünïcödé\n' >"$src/中文 目录/文件 1.txt"
+: >"$src/zero-bytes"
+expect 0 "cp -r up" -- "$COS" --quiet cp -r "$src" cos://clitest/tree/
+expect 0 "ls -r json" -- "$COS" ls -r --json cos://clitest/tree/
+for k in 'tree/a/b c/random.bin' 'tree/a/top.txt' 'tree/中文 目录/文件 1.txt' 'tree/zero-bytes'; do
+  has out "\"key\":\"$k\"" "uploaded key $k"
+done
+expect 0 "ls dirs" -- "$COS" ls cos://clitest/tree/
+has out "DIR cos://clitest/tree/a/" "ls shows directories"
+expect 0 "cp -r down" -- "$COS" --quiet cp -r cos://clitest/tree/ "$work/back"
+if diff -r "$src" "$work/back" >/dev/null 2>&1 || diff -r <(cd "$src" && find . -type f | sort | xargs -d '\n' sha256sum) \
+   <(cd "$work/back" && find . -type f | sort | xargs -d '\n' sha256sum) >/dev/null; then ok; else bad "tree round trip differs"; fi
+expect 0 "single download" -- "$COS" cp "cos://clitest/tree/中文 目录/文件 1.txt" "$work/one.txt"
+if cmp -s "$work/one.txt" "$src/中文 目录/文件 1.txt"; then ok; else bad "single download differs"; fi
+expect 0 "cp cos->cos" -- "$COS" cp cos://clitest/tree/a/top.txt cos://clitest/copy/
+expect 0 "stat" -- "$COS" stat cos://clitest/copy/top.txt
+has out "Content-Length: *6" "stat shows the size"
+has out "x-cos-hash-crc64ecma" "stat shows the CRC64"
+expect 0 "stat json" -- "$COS" --json stat cos://clitest/copy/top.txt
+has out '"ETag":"\\"b1946ac92492d2347c6235b4d2611184\\""' "stat --json ETag is the MD5"
+expect 1 "stat missing" -- "$COS" stat cos://clitest/nope
+expect 0 "presign" -- "$COS" presign --expires 60 cos://clitest/copy/top.txt
+url=$(cat "$work/out")
+if [ "$(curl -s "$url")" = hello ]; then ok; else bad "presigned URL does not fetch the object"; fi
+expect 0 "presign put" -- "$COS" presign --method PUT cos://clitest/put.txt
+if curl -s -f -X PUT --data-binary 'via url' "$(cat "$work/out")" >/dev/null; then ok; else bad "presigned PUT"; fi
+expect 0 "rm" -- "$COS" rm cos://clitest/copy/top.txt
+expect 0 "rm -r json" -- "$COS" --json rm -r cos://clitest/
+has out '"removed":\[' "rm -r --json lists removed keys"
+expect 0 "rb" -- "$COS" rb cos://clitest
+expect 1 "rb missing" -- "$COS" rb cos://clitest
+has err "NoSuchBucket" "rb missing reports NoSuchBucket"
+
+# Wrong credentials: the COS error code, exit 1.
+expect 1 "wrong key" -- "$COS" --secret-key wrong ls
+has err "SignatureDoesNotMatch" "wrong key reports SignatureDoesNotMatch"
+# Usage errors: exit 2, a message, nothing sent.
+expect 2 "no command" -- "$COS"
+expect 2 "unknown command" -- "$COS" frobnicate
+has err "unknown command" "unknown command message"
+expect 2 "cp local local" -- "$COS" cp a b
+expect 2 "bad uri" -- "$COS" stat s3://x/y
+expect 2 "rm bucket without -r" -- "$COS" rm cos://clitest
+expect 2 "presign bad method" -- "$COS" presign --method POST cos://b/k
+expect 2 "missing flag value" -- "$COS" ls --endpoint
+expect 0 "help" -- "$COS" --help
+has out "usage: cos" "help text"
+expect 0 "cmd help" -- "$COS" cp --help
+HOME="$work/nohome" expect 2 "no endpoint" -- "$COS" ls
+has err "no endpoint" "missing endpoint explains what to do"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
