@@ -164,6 +164,24 @@ typedef struct {
     cos_table_t *cos_headers; /* the object's x-cos-meta-* headers, or NULL */
 } ci_audio_auditing_callback_t;
 
+/* Submits an audio moderation job for an object of bucket or a URL (exactly one of
+ * job_options->input_object / input_url). options->config->endpoint is the CI endpoint
+ * (https://ci.<region>.myqcloud.com; for a local cosd, a ci.<region>.myqcloud.com endpoint routed to
+ * it with cos_set_request_route). Invalid options fail before any I/O with COSE_INVALID_ARGUMENT /
+ * "ClientError". On success *job_result holds the JobId and State; on failure it is NULL. */
+COS_EXPORT cos_status_t *ci_create_audio_auditing_job(const cos_request_options_t *options,
+                                                      const cos_string_t *bucket,
+                                                      const ci_audio_auditing_job_options_t *job_options,
+                                                      cos_table_t *headers, cos_table_t **resp_headers,
+                                                      ci_audio_auditing_job_result_t **job_result);
+
+/* Queries a job: its State and, once Success, the verdict with every section. *job_result is NULL on
+ * failure. */
+COS_EXPORT cos_status_t *ci_get_audio_auditing_job(const cos_request_options_t *options,
+                                                   const cos_string_t *bucket, const cos_string_t *job_id,
+                                                   cos_table_t *headers, cos_table_t **resp_headers,
+                                                   ci_get_audio_auditing_job_result_t **job_result);
+
 /* Zeroed options allocated from p. */
 COS_EXPORT ci_audio_auditing_job_options_t *ci_audio_auditing_job_options_create(cos_pool_t *p);
 

@@ -1,0 +1,40 @@
+/* fuzz_sdk_xml: fuzz target for every XML body libcos parses: error bodies, GET Service, GET Bucket,
+ * Delete Multiple Objects and copy results, and the audio moderation submit / query responses. */
+#include <stdint.h>
+#include <string.h>
+
+#include "ci_audit.h"
+#include "cosi.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > (1 << 20)) {
+        return 0;
+    }
+    cos_pool_t *p = NULL;
+    if (cos_pool_create(&p, NULL) != COSE_OK) {
+        return 0;
+    }
+    cos_list_t body;
+    cos_list_init(&body);
+    cos_buf_t *b = cos_buf_pack(p, data, (int)size);
+    cos_list_add_tail(&b->node, &body);
+
+    cos_status_t *s = cos_status_create(p);
+    cos_status_parse_from_body(p, &body, 400, s);
+    cosi_get_service_parse(p, &body, cos_create_get_service_params(p));
+    cosi_list_objects_parse(p, &body, cos_create_list_object_params(p));
+    cos_list_t deleted;
+    cos_list_init(&deleted);
+    cosi_delete_objects_parse(p, &body, &deleted);
+    cosi_copy_object_parse(p, &body, cos_create_copy_object_params(p));
+    ci_audio_auditing_job_result_t cr;
+    memset(&cr, 0, sizeof(cr));
+    ci_audio_auditing_result_parse_from_body(p, &body, &cr);
+    ci_get_audio_auditing_job_result_t gr;
+    memset(&gr, 0, sizeof(gr));
+    ci_get_audio_auditing_result_parse_from_body(p, &body, &gr);
+    cos_pool_destroy(p);
+    return 0;
+}
