@@ -39,6 +39,17 @@ static void test_hmac_sha1_rfc2202(void **state)
     cosx_hmac_sha1("Jefe", 4, "what do ya want for nothing?", 28, mac);
     hex_of(mac, 20, hex);
     assert_string_equal(hex, "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+    /* A key longer than the block is hashed first (RFC 2202 case 6). */
+    unsigned char big[80];
+    memset(big, 0xaa, sizeof(big));
+    const char *m = "Test Using Larger Than Block-Size Key - Hash Key First";
+    cosx_hmac_sha1(big, sizeof(big), m, strlen(m), mac);
+    hex_of(mac, 20, hex);
+    assert_string_equal(hex, "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+    /* Empty key and message. */
+    cosx_hmac_sha1("", 0, "", 0, mac);
+    hex_of(mac, 20, hex);
+    assert_string_equal(hex, "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
 }
 
 static void test_streaming_equals_oneshot(void **state)
