@@ -8,6 +8,7 @@
 #include "cos_status.h"
 #include "cos_define.h"
 #include "cos_utility.h"
+#include "ci_audit.h"
 #include "cos_sys_util.h"
 
 COS_CPP_START

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cos_log.h"
 
 static const char USAGE[] =
     "usage: cos [global flags] COMMAND [ARGS]\n"
@@ -33,6 +34,7 @@ static const char USAGE[] =
     "  --config FILE       another config file\n"
     "  --json              machine-readable output\n"
     "  --quiet, -q         no progress bars or messages\n"
+    "  --verbose, -v       log the SDK's retries and requests on stderr\n"
     "  --help, -h          this help; `cos COMMAND --help` for one command\n"
     "  --version           the version\n";
 
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
     char **rest = calloc((size_t)argc + 1, sizeof(char *));
     int nrest = 0;
     const char *config_path = NULL;
-    bool help = false, version = false, dashdash = false;
+    bool help = false, version = false, dashdash = false, verbose = false;
     int rc = CLI_OK;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
             c.json = true;
         } else if (!dashdash && (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0)) {
             c.quiet = true;
+        } else if (!dashdash && (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)) {
+            verbose = true;
         } else if (!dashdash && strcmp(a, "--version") == 0) {
             version = true;
         } else if (!dashdash && nrest == 0 && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
@@ -128,6 +132,8 @@ int main(int argc, char **argv)
             rest[nrest++] = argv[i];
         }
     }
+    /* The tool reports failures itself; the SDK's own log (retries, requests) only with --verbose. */
+    cos_log_set_level(verbose ? COS_LOG_INFO : COS_LOG_OFF);
     if (version) {
         printf("cos 0.1.0\n");
         goto out;
