@@ -32,6 +32,21 @@ static bool cosi_retryable(const cos_status_t *s)
     return false;
 }
 
+/* "<bucket>.cos.<region>.tencentcos.cn[:port]" for "<bucket>.cos.<region>.myqcloud.com[:port]", else NULL. */
+static char *cosi_twin_host(cos_pool_t *p, const char *host)
+{
+    const char *suffix = ".myqcloud.com";
+    const char *at = strstr(host, suffix);
+    if (at == NULL || strstr(host, ".cos.") == NULL || strstr(host, ".cos.") > at) {
+        return NULL;
+    }
+    const char *rest = at + strlen(suffix);
+    if (*rest != '\0' && *rest != ':') {
+        return NULL;
+    }
+    return cos_psprintf(p, "%.*s.tencentcos.cn%s", (int)(at - host), host, rest);
+}
+
 static bool cosi_clock_skewed(const cos_status_t *s)
 {
     if (s->code != 403 || s->error_code == NULL) {
@@ -162,7 +177,18 @@ cos_status_t *cosi_send(const cos_request_options_t *o, cos_http_request_t *req,
                 }
             }
         }
-        if (attempt + 1 < max_attempts && cosi_retryable(s)) {
+        /* Domain switch (config->retry_change_domain): when no COS request id came back, the last
+         * attempt goes to the .tencentcos.cn twin of a <bucket>.cos.<region>.myqcloud.com host. */
+        bool switch_domain = false;
+        if (c->retry_change_domain && attempt + 2 == max_attempts && cosi_twin_host(p, req->host) != NULL &&
+            cos_table_get(resp->headers, COS_REQUEST_ID) == NULL &&
+            (cosi_retryable(s) || s->code == 301 || s->code == 302 || s->code == 307)) {
+            switch_domain = true;
+        }
+        if (attempt + 1 < max_attempts && (cosi_retryable(s) || switch_domain)) {
+            if (switch_domain) {
+                req->host = cosi_twin_host(p, req->host);
+            }
             cos_warn_log("attempt %d to %s failed (%d %s); retrying", attempt + 1, req->host, s->code,
                          s->error_code != NULL ? s->error_code : "");
             cosi_backoff(c, attempt + 1);

@@ -19,6 +19,7 @@
 #include "cos_http_io.h"
 #include "cos_log.h"
 #include "cosd_harness.h"
+#include "mini_http.h"
 
 static cosd_harness_t H;
 static char endpoint[128];
@@ -320,6 +321,110 @@ static void test_presigned_and_errors(void **state)
     cos_pool_destroy(p);
 }
 
+/* Documented failures of each call against a bucket that does not exist (and a missing copy source). */
+static void test_documented_failures(void **state)
+{
+    cos_pool_t *p;
+    cos_pool_create(&p, NULL);
+    cos_request_options_t *o = opts(p);
+    cos_string_t bucket, key, file, prefix, ep;
+    cos_str_set(&bucket, "nosuchbucket");
+    cos_str_set(&key, "k");
+    cos_table_t *resp = NULL;
+    cos_list_t body;
+    cos_list_init(&body);
+    cos_list_add_tail(&cos_buf_pack(p, "x", 1)->node, &body);
+    cos_status_t *s = cos_put_object_from_buffer(o, &bucket, &key, &body, NULL, &resp);
+    ASSERT_STATUS(s, 404);
+    assert_string_equal(s->error_code, "NoSuchBucket");
+    assert_non_null(resp);
+    s = cos_list_object(o, &bucket, cos_create_list_object_params(p), NULL);
+    ASSERT_STATUS(s, 404);
+    assert_string_equal(s->error_code, "NoSuchBucket");
+    cos_str_set(&file, "/tmp/never-written-by-this-test");
+    s = cos_get_object_to_file(o, &bucket, &key, NULL, NULL, &file, NULL);
+    ASSERT_STATUS(s, 404);
+    assert_int_not_equal(access("/tmp/never-written-by-this-test", F_OK), 0);
+    cos_list_t keys;
+    cos_list_init(&keys);
+    cos_object_key_t *k = cos_create_cos_object_key(p);
+    cos_str_set(&k->key, "k");
+    cos_list_add_tail(&k->node, &keys);
+    ASSERT_STATUS(cos_delete_objects(o, &bucket, &keys, COS_FALSE, NULL, NULL), 404);
+    cos_str_set(&prefix, "");
+    ASSERT_STATUS(cos_delete_objects_by_prefix(o, &bucket, &prefix), 404);
+    ASSERT_STATUS(cos_delete_object(o, &bucket, &key, NULL), 404);
+
+    /* Copy from a missing source object. */
+    cos_string_t dst;
+    cos_str_set(&dst, "copyfail");
+    ASSERT_STATUS(cos_create_bucket(o, &dst, COS_ACL_PRIVATE, NULL), 200);
+    cos_str_set(&ep, endpoint);
+    s = cos_copy_object(o, &dst, &key, &ep, &dst, &key, NULL, NULL, NULL);
+    ASSERT_STATUS(s, 404);
+    assert_string_equal(s->error_code, "NoSuchKey");
+
+    /* An anonymous request (empty SecretId: sent unsigned) to a private bucket is refused. */
+    cos_request_options_t *anon = opts(p);
+    cos_str_set(&anon->config->access_key_id, "");
+    s = cos_head_bucket(anon, &dst, NULL);
+    ASSERT_STATUS(s, 403);
+    ASSERT_STATUS(cos_delete_bucket(o, &dst, NULL), 204);
+    cos_pool_destroy(p);
+}
+
+/* Fault injection: a scripted front answers 503 first, then forwards to cosd; the retry must carry the
+ * identical body, be accepted by cosd (re-signed) and store exactly the uploaded bytes. */
+static void test_retry_through_fault(void **state)
+{
+    mini_http_t front;
+    assert_int_equal(mini_http_start(&front), 0);
+    front.upstream_port = H.port;
+    mini_reply_t script[] = {
+        {503, NULL, "<Error><Code>ServiceUnavailable</Code><Message>try again</Message></Error>"},
+        {0, NULL, NULL},
+    };
+    cos_pool_t *p;
+    cos_pool_create(&p, NULL);
+    cos_request_options_t *o = opts(p);
+    cos_string_t bucket, key;
+    cos_str_set(&bucket, "faults");
+    cos_str_set(&key, "retried.bin");
+    ASSERT_STATUS(cos_create_bucket(o, &bucket, COS_ACL_PRIVATE, NULL), 200);
+
+    size_t len = 100000;
+    char *data = cos_palloc(p, len + 1);
+    for (size_t i = 0; i < len; i++) {
+        data[i] = (char)('A' + i % 23);
+    }
+    data[len] = '\0';
+    cos_request_options_t *via = opts(p);
+    via->config->retry_interval_us = 1000;
+    cos_set_request_route(via->ctl, "127.0.0.1", front.port);
+    mini_http_script(&front, script, 2);
+    cos_list_t body;
+    cos_list_init(&body);
+    cos_list_add_tail(&cos_buf_pack(p, data, 40000)->node, &body);
+    cos_list_add_tail(&cos_buf_pack(p, data + 40000, (int)(len - 40000))->node, &body);
+    ASSERT_STATUS(cos_put_object_from_buffer(via, &bucket, &key, &body, NULL, NULL), 200);
+    assert_int_equal(via->ctl->retry_count, 1);
+    assert_int_equal(front.nreqs, 2);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(front.reqs[i].body_len, len);
+        assert_memory_equal(front.reqs[i].body, data, len);
+    }
+    mini_http_stop(&front);
+
+    cos_list_t out;
+    cos_list_init(&out);
+    ASSERT_STATUS(cos_get_object_to_buffer(o, &bucket, &key, NULL, NULL, &out, NULL), 200);
+    assert_int_equal(cos_buf_list_len(&out), (int64_t)len);
+    assert_memory_equal(cos_buf_list_content(p, &out), data, len);
+    ASSERT_STATUS(cos_delete_object(o, &bucket, &key, NULL), 204);
+    ASSERT_STATUS(cos_delete_bucket(o, &bucket, NULL), 204);
+    cos_pool_destroy(p);
+}
+
 #define NTHREADS 8
 #define ROUNDS 25
 
@@ -399,6 +504,8 @@ int main(void)
         cmocka_unit_test(test_buckets),
         cmocka_unit_test(test_objects),
         cmocka_unit_test(test_presigned_and_errors),
+        cmocka_unit_test(test_documented_failures),
+        cmocka_unit_test(test_retry_through_fault),
         cmocka_unit_test(test_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,38 @@ static void send_all(int fd, const char *s, size_t n)
     }
 }
 
+/* Sends r to 127.0.0.1:port with "Connection: close" and relays the raw answer to fd. */
+static void forward(int fd, const mini_req_t *r, int port)
+{
+    int up = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)port);
+    if (up < 0 || connect(up, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        const char *bad = "HTTP/1.1 502 X\r\nContent-Length: 0\r\n\r\n";
+        send_all(fd, bad, strlen(bad));
+        if (up >= 0) {
+            close(up);
+        }
+        return;
+    }
+    char line[4200];
+    int n = snprintf(line, sizeof(line), "%s %s HTTP/1.1\r\n", r->method, r->target);
+    send_all(up, line, (size_t)n);
+    size_t hl = strlen(r->head);
+    send_all(up, r->head, hl - 2); /* without the blank line */
+    send_all(up, "Connection: close\r\n\r\n", 21);
+    send_all(up, r->body, r->body_len);
+    char buf[65536];
+    ssize_t k;
+    while ((k = recv(up, buf, sizeof(buf), 0)) > 0) {
+        send_all(fd, buf, (size_t)k);
+    }
+    close(up);
+}
+
 static void serve_connection(mini_http_t *m, int fd)
 {
     for (;;) {
@@ -118,7 +151,18 @@ static void serve_connection(mini_http_t *m, int fd)
             free(r.head);
             free(r.body);
         }
+        int upstream = m->upstream_port;
         pthread_mutex_unlock(&m->lock);
+        if (rep.status == 0) {
+            mini_req_t *rec = NULL;
+            pthread_mutex_lock(&m->lock);
+            rec = m->nreqs > 0 ? &m->reqs[m->nreqs - 1] : NULL;
+            pthread_mutex_unlock(&m->lock);
+            if (rec != NULL) {
+                forward(fd, rec, upstream);
+            }
+            return; /* the relayed answer said Connection: close */
+        }
         size_t blen = rep.body != NULL ? strlen(rep.body) : 0;
         char head[4096];
         int hn = snprintf(head, sizeof(head), "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s\r\n", rep.status, blen,

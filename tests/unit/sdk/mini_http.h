@@ -10,7 +10,7 @@
 #define MINI_MAX 32
 
 typedef struct mini_reply {
-    int status;
+    int status;          /* 0: forward the request to upstream_port and relay the answer */
     const char *headers; /* extra header lines, each ending in "\r\n" (may be NULL) */
     const char *body;    /* may be NULL */
 } mini_reply_t;
@@ -34,6 +34,7 @@ typedef struct mini_http {
     mini_req_t reqs[MINI_MAX];
     int nreqs;
     int connections;
+    int upstream_port;   /* for forwarded replies (127.0.0.1) */
     volatile bool stop;
 } mini_http_t;
 

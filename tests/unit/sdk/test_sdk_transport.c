@@ -338,6 +338,70 @@ static void test_clock_skew(void **state)
     cos_pool_destroy(p);
 }
 
+static void test_retry_change_domain(void **state)
+{
+    cos_pool_t *p;
+    cos_pool_create(&p, NULL);
+    mini_reply_t r[] = {{503, NULL, NULL}};
+    mini_http_script(&srv, r, 1);
+    cos_request_options_t *o = make_options(p);
+    o->config->retry_times = 2;
+    o->config->retry_change_domain = COS_TRUE;
+    cos_string_t bucket;
+    cos_str_set(&bucket, "examplebucket");
+    cos_status_t *s = cos_head_bucket(o, &bucket, NULL);
+    assert_int_equal(s->code, 503);
+    assert_int_equal(srv.nreqs, 3);
+    assert_string_equal(hdr(0, "Host"), HOST);
+    assert_string_equal(hdr(1, "Host"), HOST);
+    assert_string_equal(hdr(2, "Host"), "examplebucket-1250000000.cos.ap-test.tencentcos.cn");
+    assert_signed(2, "secretkey");
+
+    /* Off by default; and a response carrying a COS request id keeps the domain. */
+    mini_http_script(&srv, r, 1);
+    o->config->retry_change_domain = COS_FALSE;
+    cos_head_bucket(o, &bucket, NULL);
+    assert_string_equal(hdr(2, "Host"), HOST);
+    mini_reply_t with_id[] = {{503, "x-cos-request-id: r\r\n", NULL}};
+    mini_http_script(&srv, with_id, 1);
+    o->config->retry_change_domain = COS_TRUE;
+    cos_head_bucket(o, &bucket, NULL);
+    assert_string_equal(hdr(2, "Host"), HOST);
+    cos_pool_destroy(p);
+}
+
+static void test_memory_cap_and_proxy(void **state)
+{
+    cos_pool_t *p;
+    cos_pool_create(&p, NULL);
+    cos_request_options_t *o = make_options(p);
+    cos_string_t bucket, key;
+    cos_str_set(&bucket, "examplebucket");
+    cos_str_set(&key, "big");
+    /* A 2xx body larger than max_memory_size is refused, not retried. */
+    mini_reply_t r[] = {{200, NULL, "0123456789abcdefghij"}};
+    mini_http_script(&srv, r, 1);
+    o->ctl->options->max_memory_size = 10;
+    cos_list_t out;
+    cos_list_init(&out);
+    cos_status_t *s = cos_get_object_to_buffer(o, &bucket, &key, NULL, NULL, &out, NULL);
+    assert_int_equal(s->code, COSE_OVER_MEMORY);
+    assert_non_null(strstr(s->error_msg, "max_memory_size"));
+    assert_int_equal(srv.nreqs, 1);
+
+    /* Through an HTTP proxy: the request goes to the proxy in absolute form, Host kept. */
+    cos_request_options_t *px = make_options(p);
+    cos_set_request_route(px->ctl, NULL, 0);
+    px->ctl->options->proxy_host = cos_psprintf(p, "127.0.0.1:%d", srv.port);
+    mini_reply_t ok[] = {{200, NULL, NULL}};
+    mini_http_script(&srv, ok, 1);
+    s = cos_head_object(px, &bucket, &key, NULL, NULL);
+    assert_int_equal(s->code, 200);
+    assert_string_equal(srv.reqs[0].target, "http://" HOST "/big");
+    assert_string_equal(hdr(0, "Host"), HOST);
+    cos_pool_destroy(p);
+}
+
 static int64_t up_last, up_total, down_last, down_total;
 static void up_cb(int64_t c, int64_t t)
 {
@@ -587,6 +651,8 @@ int main(void)
         cmocka_unit_test(test_no_retry_on_4xx),
         cmocka_unit_test(test_crc_checks),
         cmocka_unit_test(test_clock_skew),
+        cmocka_unit_test(test_retry_change_domain),
+        cmocka_unit_test(test_memory_cap_and_proxy),
         cmocka_unit_test(test_files_and_progress),
         cmocka_unit_test(test_keepalive_and_connect_errors),
         cmocka_unit_test(test_bucket_calls),

@@ -1,0 +1,28 @@
+# check_exports.cmake: checks that libcos.so exports its public API and nothing internal: the shared
+# core (cosx_*) and cross-file internals (cosi_*) must stay hidden. Run by ctest as test_sdk_exports.
+# Inputs: -DLIB=<path of libcos.so> -DNM=<nm>
+execute_process(COMMAND ${NM} -D --defined-only ${LIB} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cannot list the symbols of ${LIB}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${out}")
+set(leaked "")
+set(public 0)
+foreach(l ${lines})
+  string(REGEX REPLACE "^.* " "" sym "${l}")
+  if(sym MATCHES "^(cosx_|cosi_)")
+    list(APPEND leaked ${sym})
+  elseif(sym MATCHES "^cos_")
+    math(EXPR public "${public} + 1")
+  endif()
+endforeach()
+foreach(required cos_http_io_initialize cos_pool_create cos_put_object_from_file cos_get_object_to_file
+                 cos_list_object cos_gen_presigned_url cos_crc64)
+  if(NOT out MATCHES " ${required}\n")
+    message(FATAL_ERROR "${required} is not exported by ${LIB}")
+  endif()
+endforeach()
+if(leaked)
+  message(FATAL_ERROR "internal symbols exported: ${leaked}")
+endif()
+message("${public} cos_* symbols exported, no internal ones")
