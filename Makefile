@@ -46,8 +46,13 @@ fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    $(FUZZ_BUILD)/corpus-$$t tests/fuzz/corpus/$$t 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' || exit 1; \
+	  if $(FUZZ_BUILD)/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	       -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus-$$t tests/fuzz/corpus/$$t \
+	       >$(FUZZ_BUILD)/fuzz_$$t.log 2>&1; then \
+	    grep -E 'stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$t.log; \
+	  else \
+	    grep -E -A20 'ERROR|SUMMARY|runtime error' $(FUZZ_BUILD)/fuzz_$$t.log | head -40; exit 1; \
+	  fi; \
 	done
 
 install: build

@@ -3,6 +3,7 @@
  * detected from the first non-blank byte, into ci_audio_auditing_callback_t (COS_PROTOCOL 9.3). */
 #include <cjson/cJSON.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,12 +32,27 @@ static void jset(cos_pool_t *p, cos_string_t *dst, const cJSON *o, const char *n
     cii_set_str(p, dst, jstr(o, name, num, sizeof(num)));
 }
 
+/* A JSON number as an int, clamped to the int range (NaN: 0). */
+static int clamp_int(double d)
+{
+    if (d != d) {
+        return 0;
+    }
+    if (d >= (double)INT_MAX) {
+        return INT_MAX;
+    }
+    if (d <= (double)INT_MIN) {
+        return INT_MIN;
+    }
+    return (int)d;
+}
+
 /* Integer value of a member given as a number or a decimal string; 0 when absent. */
 static int jint(const cJSON *o, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
     if (cJSON_IsNumber(v)) {
-        return (int)v->valuedouble;
+        return clamp_int(v->valuedouble);
     }
     return cJSON_IsString(v) ? cii_atoi(v->valuestring) : 0;
 }

@@ -2,6 +2,7 @@
  * body (COS_PROTOCOL 9.1), and parsing of the submit and query responses (9.2) into pool-allocated
  * results. The JobsDetail reader is shared with the callback parser. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,7 +243,11 @@ void cii_set_str(cos_pool_t *p, cos_string_t *dst, const char *s)
 
 int cii_atoi(const char *s)
 {
-    return s ? (int)strtol(s, NULL, 10) : 0;
+    if (!s) {
+        return 0;
+    }
+    long v = strtol(s, NULL, 10);
+    return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
 }
 
 static void child_str(cos_pool_t *p, xmlNodePtr n, const char *tag, cos_string_t *dst)

@@ -3,6 +3,8 @@
  * Simple, Detail and XML callback bodies. */
 #include "../test_util.h"
 
+#include <limits.h>
+
 #include "ci_audit.h"
 
 static cos_pool_t *pool;
@@ -308,6 +310,14 @@ static void test_callback_simple(void **state)
                      COSE_OK);
     assert_int_equal(cb.code, -65007);
     assert_string_equal(cb.message.data, "decode failed");
+    /* Out-of-range numbers are clamped, never undefined behaviour (found by fuzz_callback). */
+    const char *huge = "{\"code\":1e300,\"data\":{\"result\":-1e300,\"porn_info\":{\"score\":"
+                       "\"99999999999999\"}}}";
+    assert_int_equal(ci_audio_auditing_callback_parse(pool, huge, (int64_t)strlen(huge), &cb),
+                     COSE_OK);
+    assert_int_equal(cb.code, INT_MAX);
+    assert_int_equal(cb.jobs_detail.result, INT_MIN);
+    assert_int_equal(cb.jobs_detail.porn_info.score, INT_MAX);
 }
 
 static void test_callback_detail_json(void **state)
