@@ -23,6 +23,13 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static const char *base_conf = "{}";
 
 static cosm_engine_t *engine_for(const char *mode)
@@ -47,8 +54,11 @@ static void accuracy(const char *dir, const char *voices, const char *modes)
 {
     char vbuf[128], mbuf[128];
     snprintf(vbuf, sizeof(vbuf), "%s", voices);
-    printf("\n## Accuracy (%zu sentences per voice: %d violating, %d clean)\n\n", cosm_corpus_len, 28, 12);
-    printf("| voice | match | recall (right scene) | false positives | audio s | RTF |\n|---|---|---|---|---|---|\n");
+    printf("\n## Accuracy (%zu sentences per voice: %d violating, %d clean)\n\n", cosm_corpus_len,
+           28, 12);
+    printf("| voice | match | recall (right scene) | false positives | audio s | RTF wall | RTF "
+           "CPU |\n"
+           "|---|---|---|---|---|---|---|\n");
     char *vs = NULL;
     for (char *v = strtok_r(vbuf, ",", &vs); v; v = strtok_r(NULL, ",", &vs)) {
         /* Synthesize once per voice. */
@@ -71,15 +81,17 @@ static void accuracy(const char *dir, const char *voices, const char *modes)
                 return;
             }
             int viol = 0, hit = 0, clean = 0, fp = 0;
-            double audio = 0, proc = 0;
+            double audio = 0, proc = 0, cpu = 0;
             for (size_t i = 0; i < cosm_corpus_len; i++) {
                 char in[600];
                 snprintf(in, sizeof(in), "%s/%s-%02zu.wav", dir, v, i);
                 cosm_result_t *r = NULL;
+                double c0 = cpu_s();
                 if (cosm_moderate_file(w, in, NULL, &r, &err) != COSM_OK) {
                     fprintf(stderr, "%s: %s\n", in, err.message);
                     continue;
                 }
+                cpu += cpu_s() - c0;
                 audio += r->duration_ms / 1000.0;
                 proc += r->total_seconds;
                 int sc = cosm_corpus[i].scene;
@@ -95,13 +107,14 @@ static void accuracy(const char *dir, const char *voices, const char *modes)
                 }
                 if (!ok && getenv("BENCH_VERBOSE"))
                     fprintf(stderr, "  miss %s/%s [%s]: \"%s\" -> %s \"%s\"\n", v, m,
-                            sc >= 0 ? cosm_scene_name((cosm_scene_t)sc) : "clean", cosm_corpus[i].text, r->label,
-                            r->audio_text);
+                            sc >= 0 ? cosm_scene_name((cosm_scene_t)sc) : "clean",
+                            cosm_corpus[i].text, r->label, r->audio_text);
                 cosm_result_free(r);
             }
-            printf("| %s | %s | %d/%d = %.0f%% | %d/%d = %.0f%% | %.1f | %.3f |\n", v, m, hit, viol,
-                   100.0 * hit / (viol ? viol : 1), fp, clean, 100.0 * fp / (clean ? clean : 1), audio,
-                   proc / (audio > 0 ? audio : 1));
+            printf("| %s | %s | %d/%d = %.0f%% | %d/%d = %.0f%% | %.1f | %.3f | %.3f |\n", v, m,
+                   hit, viol, 100.0 * hit / (viol ? viol : 1), fp, clean,
+                   100.0 * fp / (clean ? clean : 1), audio, proc / (audio > 0 ? audio : 1),
+                   cpu / (audio > 0 ? audio : 1));
             fflush(stdout);
             cosm_worker_free(w);
             cosm_engine_free(e);
@@ -114,19 +127,25 @@ typedef struct job {
     const char *path;
     int runs;
     double audio;
+    double cpu;      /* CPU seconds of this thread, start-up included */
+    double cpu_work; /* of which moderating (models loaded) */
 } job_t;
 
 static void *work(void *arg)
 {
     job_t *j = arg;
     cosm_error_t err = {0};
+    double c0 = cpu_s();
     cosm_worker_t *w = cosm_worker_new(j->e, &err);
+    double c1 = cpu_s();
     for (int i = 0; w && i < j->runs; i++) {
         cosm_result_t *r = NULL;
         if (cosm_moderate_file(w, j->path, NULL, &r, &err) == COSM_OK)
             j->audio += r->duration_ms / 1000.0;
         cosm_result_free(r);
     }
+    j->cpu_work = cpu_s() - c1;
+    j->cpu = cpu_s() - c0;
     cosm_worker_free(w);
     return NULL;
 }
@@ -153,18 +172,21 @@ static void speed(const char *dir, int workers)
         return;
     printf("\n## Speed (60 s mp3, default configuration, match phones)\n\n");
     double t0 = now_s();
-    job_t one = {e, mp3, 1, 0};
+    job_t one = {e, mp3, 1, 0, 0, 0};
     work(&one);
     double t1 = now_s() - t0;
-    printf("- one worker, one file: %.1f s audio in %.2f s (worker start-up included) -> RTF %.3f\n", one.audio,
-           t1, t1 / (one.audio > 0 ? one.audio : 1));
+    double a1 = one.audio > 0 ? one.audio : 1;
+    printf("- one worker, one file: %.1f s audio in %.2f s wall (worker start-up included) -> RTF "
+           "%.3f wall; "
+           "CPU %.2f s -> RTF %.3f CPU (%.3f without the 1st-call model load)\n",
+           one.audio, t1, t1 / a1, one.cpu, one.cpu / a1, one.cpu_work / a1);
     job_t js[16];
     pthread_t th[16];
     if (workers > 16)
         workers = 16;
     t0 = now_s();
     for (int i = 0; i < workers; i++) {
-        js[i] = (job_t){e, mp3, 2, 0};
+        js[i] = (job_t){e, mp3, 2, 0, 0, 0};
         pthread_create(&th[i], NULL, work, &js[i]);
     }
     double audio = 0;
@@ -174,7 +196,8 @@ static void speed(const char *dir, int workers)
     }
     double t2 = now_s() - t0;
     printf("- %d workers, 2 files each: %.1f s audio in %.2f s -> %.2f audio seconds per second "
-           "(%.2f x real time)\n", workers, audio, t2, audio / t2, audio / t2);
+           "(%.2f x real time)\n",
+           workers, audio, t2, audio / t2, audio / t2);
     cosm_engine_free(e);
 }
 
@@ -192,13 +215,26 @@ int main(int argc, char **argv)
     bool acc = true, spd = true;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'v': voices = optarg; break;
-        case 'm': modes = optarg; break;
-        case 'w': workers = atoi(optarg); break;
-        case 'c': base_conf = optarg; break;
-        case 'a': acc = false; break;
-        case 's': spd = false; break;
-        default: return 2;
+        case 'v':
+            voices = optarg;
+            break;
+        case 'm':
+            modes = optarg;
+            break;
+        case 'w':
+            workers = atoi(optarg);
+            break;
+        case 'c':
+            base_conf = optarg;
+            break;
+        case 'a':
+            acc = false;
+            break;
+        case 's':
+            spd = false;
+            break;
+        default:
+            return 2;
         }
     }
     av_log_set_level(AV_LOG_QUIET);

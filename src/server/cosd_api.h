@@ -19,22 +19,25 @@ void cosd_multi_delete_start(cosd_req_t *r, const cosd_bucket_t *b);
  * (NoSuchBucket / AccessDenied) and returns false otherwise. */
 bool cosd_bucket_access(cosd_req_t *r, cosd_bucket_t *b, bool read, bool allow_public);
 
-/* If the request names a sub-resource (?acl, ?cors, ...) other than those in allowed (NULL-terminated),
- * replies with a 4xx error naming it and returns false. */
+/* If the request names a sub-resource (?acl, ?cors, ...) other than those in allowed
+ * (NULL-terminated), replies with a 4xx error naming it and returns false. */
 bool cosd_check_subresources(cosd_req_t *r, const char *const *allowed);
 
 /* Validates an x-cos-acl value ("private", "public-read", "public-read-write", plus "default" for
- * objects when allow_default); replies InvalidArgument and returns false when invalid. NULL is fine. */
+ * objects when allow_default); replies InvalidArgument and returns false when invalid. NULL is
+ * fine. */
 bool cosd_check_acl(cosd_req_t *r, const char *acl, bool allow_default);
 
 /* Builds the stored header list (JSON array of [name, value]) from the request: Cache-Control,
  * Content-Disposition, Content-Encoding, Content-Language, Expires and x-cos-meta-*. Replies
  * (MetadataTooLarge) and returns NULL on failure. */
 char *cosd_meta_from_request(cosd_req_t *r);
-/* Adds the stored headers to a response, except those named in skip (NULL-terminated, may be NULL). */
-void cosd_meta_to_response(struct MHD_Response *resp, const char *headers_json, const char *const *skip);
-/* Storage class from x-cos-storage-class (default STANDARD); replies InvalidArgument and returns false
- * on an unknown class. */
+/* Adds the stored headers to a response, except those named in skip (NULL-terminated, may be NULL).
+ */
+void cosd_meta_to_response(struct MHD_Response *resp, const char *headers_json,
+                           const char *const *skip);
+/* Storage class from x-cos-storage-class (default STANDARD); replies InvalidArgument and returns
+ * false on an unknown class. */
 bool cosd_storage_class(cosd_req_t *r, const char *fallback, char out[32]);
 
 /* "\"<etag>\"" into out. */

@@ -1,5 +1,6 @@
-/* cosd_auth: authenticates a request with the shared verifier (COS_PROTOCOL 2.8): header or presigned
- * query signatures, account lookup by SecretId, time window, and the COS / CI error for each failure. */
+/* cosd_auth: authenticates a request with the shared verifier (COS_PROTOCOL 2.8): header or
+ * presigned query signatures, account lookup by SecretId, time window, and the COS / CI error for
+ * each failure. */
 #include "cosd_server.h"
 
 #include "cosx_verify.h"
@@ -46,13 +47,15 @@ static void auth_error(cosd_req_t *r, cosx_auth_status_t st, const char *why)
             cosd_reply_error(r, 401, "SignatureExpired", "The signature has expired: %s", why);
             return;
         case COSX_AUTH_NOT_YET_VALID:
-            cosd_reply_error(r, 401, "InvalidAuthorization", "The signature start time is in the future: %s", why);
+            cosd_reply_error(r, 401, "InvalidAuthorization",
+                             "The signature start time is in the future: %s", why);
             return;
         case COSX_AUTH_MISMATCH:
             cosd_reply_error(r, 403, "AccessDenied", "The signature does not match: %s", why);
             return;
         default:
-            cosd_reply_error(r, 401, "InvalidAuthorization", "The Authorization is malformed: %s", why);
+            cosd_reply_error(r, 401, "InvalidAuthorization", "The Authorization is malformed: %s",
+                             why);
             return;
         }
     }
@@ -61,14 +64,16 @@ static void auth_error(cosd_req_t *r, cosx_auth_status_t st, const char *why)
         cosd_reply_error(r, 403, "AccessDenied", "Request has expired");
         return;
     case COSX_AUTH_NOT_YET_VALID:
-        cosd_reply_error(r, 403, "RequestTimeTooSkewed",
-                         "The difference between the request time and the server's time is too large: %s", why);
+        cosd_reply_error(
+            r, 403, "RequestTimeTooSkewed",
+            "The difference between the request time and the server's time is too large: %s", why);
         return;
     case COSX_AUTH_MISMATCH:
-        cosd_reply_error(r, 403, "SignatureDoesNotMatch",
-                         "The request signature we calculated does not match the signature you provided. Check "
-                         "your SecretKey and signing method. %s",
-                         why);
+        cosd_reply_error(
+            r, 403, "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check "
+            "your SecretKey and signing method. %s",
+            why);
         return;
     default:
         cosd_reply_error(r, 403, "AccessDenied", "The authorization is malformed: %s", why);
@@ -93,10 +98,11 @@ bool cosd_authenticate(cosd_req_t *r)
     const cosd_account_t *acc = cosd_find_account(r->srv, auth.ak);
     if (!acc) {
         if (r->is_ci)
-            cosd_reply_error(r, 401, "SecretidNotExist", "The SecretId '%.64s' does not exist.", auth.ak);
-        else
-            cosd_reply_error(r, 403, "InvalidAccessKeyId", "The SecretId '%.64s' does not exist in our records.",
+            cosd_reply_error(r, 401, "SecretidNotExist", "The SecretId '%.64s' does not exist.",
                              auth.ak);
+        else
+            cosd_reply_error(r, 403, "InvalidAccessKeyId",
+                             "The SecretId '%.64s' does not exist in our records.", auth.ak);
         cosx_auth_free(&auth);
         return false;
     }
@@ -107,18 +113,21 @@ bool cosd_authenticate(cosd_req_t *r)
         .header = lookup_header,
         .header_ctx = r,
     };
-    st = cosx_auth_verify(&auth, &vr, acc->secret_key, (int64_t)time(NULL), COSD_MAX_SKEW, why, sizeof why);
+    st = cosx_auth_verify(&auth, &vr, acc->secret_key, (int64_t)time(NULL), COSD_MAX_SKEW, why,
+                          sizeof why);
     r->signed_host = list_has(auth.header_list, "host");
     cosx_auth_free(&auth);
     if (st != COSX_AUTH_OK) {
         auth_error(r, st, why);
         return false;
     }
-    /* Without Host in the signature, a request could be replayed on another bucket of the account. */
+    /* Without Host in the signature, a request could be replayed on another bucket of the account.
+     */
     if (r->route.host_addressed && !r->signed_host) {
-        cosd_reply_error(r, 403, "AccessDenied",
-                         "The signature must cover the Host header when the bucket is named by the host "
-                         "(add host to q-header-list).");
+        cosd_reply_error(
+            r, 403, "AccessDenied",
+            "The signature must cover the Host header when the bucket is named by the host "
+            "(add host to q-header-list).");
         return false;
     }
     snprintf(r->appid, sizeof r->appid, "%s", acc->appid);

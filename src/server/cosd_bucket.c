@@ -1,5 +1,6 @@
-/* cosd_bucket: GET Service and the bucket operations: PUT / HEAD / DELETE Bucket, GET ?uploads (always
- * an empty list) and dispatch of GET Bucket (cosd_list.c) and POST ?delete (cosd_multidel.c). */
+/* cosd_bucket: GET Service and the bucket operations: PUT / HEAD / DELETE Bucket, GET ?uploads
+ * (always an empty list) and dispatch of GET Bucket (cosd_list.c) and POST ?delete
+ * (cosd_multidel.c). */
 #include "cosd_api.h"
 
 #include "cosx_time.h"
@@ -62,7 +63,8 @@ static void put_bucket_done(cosd_req_t *r)
         cosx_xml_limits_t lim = {COSD_MAX_XML_BYTES, 0};
         xmlDocPtr doc = cosx_xml_parse(r->body.data, r->body.len, &lim, &xe, why, sizeof why);
         if (!doc) {
-            cosd_reply_error(r, 400, "MalformedXML", "The CreateBucketConfiguration body is not valid XML: %s", why);
+            cosd_reply_error(r, 400, "MalformedXML",
+                             "The CreateBucketConfiguration body is not valid XML: %s", why);
             return;
         }
         bool ok = cosx_xml_is(cosx_xml_root(doc), "CreateBucketConfiguration");
@@ -77,24 +79,28 @@ static void put_bucket_done(cosd_req_t *r)
     cosd_bucket_t bk = {0};
     snprintf(bk.name, sizeof bk.name, "%s", r->route.bucket);
     snprintf(bk.appid, sizeof bk.appid, "%s", r->appid);
-    snprintf(bk.region, sizeof bk.region, "%s", r->route.region[0] ? r->route.region : r->srv->cfg->region);
+    snprintf(bk.region, sizeof bk.region, "%s",
+             r->route.region[0] ? r->route.region : r->srv->cfg->region);
     snprintf(bk.acl, sizeof bk.acl, "%s", acl ? acl : "private");
     bk.created = (int64_t)time(NULL);
     cosd_store_rc_t rc = cosd_store_bucket_create(r->srv->store, &bk);
     if (rc == COSD_ST_EXISTS) {
         cosd_bucket_t cur;
-        if (cosd_store_bucket_get(r->srv->store, bk.name, &cur) == COSD_ST_OK && strcmp(cur.appid, r->appid) != 0)
-            cosd_reply_error(r, 409, "BucketAlreadyExists", "The requested bucket name is not available.");
+        if (cosd_store_bucket_get(r->srv->store, bk.name, &cur) == COSD_ST_OK &&
+            strcmp(cur.appid, r->appid) != 0)
+            cosd_reply_error(r, 409, "BucketAlreadyExists",
+                             "The requested bucket name is not available.");
         else
-            cosd_reply_error(r, 409, "BucketAlreadyOwnedByYou", "The bucket %s already exists and is yours.",
-                             bk.name);
+            cosd_reply_error(r, 409, "BucketAlreadyOwnedByYou",
+                             "The bucket %s already exists and is yours.", bk.name);
         return;
     }
     if (rc != COSD_ST_OK) {
         cosd_reply_error(r, 500, "InternalError", "The bucket could not be created.");
         return;
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (resp)
         MHD_add_response_header(resp, "Location", "/");
     cosd_reply(r, 200, resp);
@@ -107,9 +113,10 @@ static void put_bucket(cosd_req_t *r)
         return;
     }
     if (strcmp(cosd_bucket_appid(r->route.bucket), r->appid) != 0) {
-        cosd_reply_error(r, 403, "AccessDenied",
-                         "The bucket name must end with your APPID (-%s); '%s' names another account.", r->appid,
-                         r->route.bucket);
+        cosd_reply_error(
+            r, 403, "AccessDenied",
+            "The bucket name must end with your APPID (-%s); '%s' names another account.", r->appid,
+            r->route.bucket);
         return;
     }
     if (!cosd_check_acl(r, cosd_req_header(r, "x-cos-acl"), false))
@@ -122,7 +129,8 @@ static void head_bucket(cosd_req_t *r)
     cosd_bucket_t b;
     if (!cosd_bucket_access(r, &b, true, true))
         return;
-    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (resp)
         MHD_add_response_header(resp, "x-cos-bucket-region", b.region);
     cosd_reply(r, 200, resp);
@@ -157,7 +165,8 @@ static void list_uploads(cosd_req_t *r, const cosd_bucket_t *bk)
     cosx_xml_open(&b, "ListMultipartUploadsResult");
     cosx_xml_elem(&b, "Bucket", bk->name);
     cosx_xml_elem(&b, "Encoding-Type", enc ? enc : "");
-    const char *km = cosd_req_param(r, "key-marker", NULL), *um = cosd_req_param(r, "upload-id-marker", NULL);
+    const char *km = cosd_req_param(r, "key-marker", NULL),
+               *um = cosd_req_param(r, "upload-id-marker", NULL);
     cosx_xml_elem(&b, "KeyMarker", km ? km : "");
     cosx_xml_elem(&b, "UploadIdMarker", um ? um : "");
     cosx_xml_elem(&b, "NextKeyMarker", "");
@@ -200,5 +209,6 @@ void cosd_bucket_start(cosd_req_t *r)
         if (cosd_bucket_access(r, &b, true, true))
             cosd_bucket_list(r, &b);
     } else
-        cosd_reply_error(r, 405, "MethodNotAllowed", "The method %s is not allowed on a bucket.", m);
+        cosd_reply_error(r, 405, "MethodNotAllowed", "The method %s is not allowed on a bucket.",
+                         m);
 }

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -86,7 +87,8 @@ bool cosd_listen_parse(const char *s, char *host, size_t hostlen, int *port)
 static int add_domain(cosd_config_t *cfg, const char *d, char *err, size_t errlen)
 {
     if (!*d || strchr(d, '/') || strchr(d, ':')) {
-        set_err(err, errlen, "invalid domain suffix '%s' (expected a host name such as example.test)", d);
+        set_err(err, errlen,
+                "invalid domain suffix '%s' (expected a host name such as example.test)", d);
         return -1;
     }
     for (size_t i = 0; i < cfg->n_domains; i++)
@@ -126,7 +128,8 @@ static int add_account(cosd_config_t *cfg, const cosd_account_t *a, char *err, s
 static int set_listen(cosd_config_t *cfg, const char *v, char *err, size_t errlen)
 {
     if (!cosd_listen_parse(v, cfg->listen_host, sizeof cfg->listen_host, &cfg->listen_port)) {
-        set_err(err, errlen, "invalid listen address '%s' (expected HOST:PORT, e.g. 127.0.0.1:9000)", v);
+        set_err(err, errlen,
+                "invalid listen address '%s' (expected HOST:PORT, e.g. 127.0.0.1:9000)", v);
         return -1;
     }
     return 0;
@@ -138,7 +141,10 @@ static int set_region(cosd_config_t *cfg, const char *v, char *err, size_t errle
     for (const char *p = v; ok && *p; p++)
         ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-';
     if (!ok) {
-        set_err(err, errlen, "invalid region '%s' (expected lowercase letters, digits and '-', e.g. ap-guangzhou)", v);
+        set_err(
+            err, errlen,
+            "invalid region '%s' (expected lowercase letters, digits and '-', e.g. ap-guangzhou)",
+            v);
         return -1;
     }
     strcpy(cfg->region, v);
@@ -217,7 +223,8 @@ static int load_file(cosd_config_t *cfg, const char *path, char *err, size_t err
     char where[64];
     if ((s = json_str(root, "listen", err, errlen, &bad)) && set_listen(cfg, s, err, errlen))
         goto out;
-    if ((s = json_str(root, "data", err, errlen, &bad)) && !copy_str(cfg->data_dir, sizeof cfg->data_dir, s)) {
+    if ((s = json_str(root, "data", err, errlen, &bad)) &&
+        !copy_str(cfg->data_dir, sizeof cfg->data_dir, s)) {
         set_err(err, errlen, "config: \"data\" path is too long");
         goto out;
     }
@@ -256,13 +263,16 @@ static int load_file(cosd_config_t *cfg, const char *path, char *err, size_t err
             cosd_account_t acc;
             const char *ap = cJSON_IsObject(a) ? json_str(a, "appid", err, errlen, &bad) : NULL;
             const char *id = cJSON_IsObject(a) ? json_str(a, "secret_id", err, errlen, &bad) : NULL;
-            const char *key = cJSON_IsObject(a) ? json_str(a, "secret_key", err, errlen, &bad) : NULL;
+            const char *key =
+                cJSON_IsObject(a) ? json_str(a, "secret_key", err, errlen, &bad) : NULL;
             char line[400];
             if (!ap || !id || !key || bad ||
                 snprintf(line, sizeof line, "%s:%s:%s", ap, id, key) >= (int)sizeof line ||
                 !cosd_account_parse(line, &acc)) {
-                set_err(err, errlen,
-                        "%s needs string fields \"appid\" (digits), \"secret_id\" and \"secret_key\"", where);
+                set_err(
+                    err, errlen,
+                    "%s needs string fields \"appid\" (digits), \"secret_id\" and \"secret_key\"",
+                    where);
                 goto out;
             }
             if (add_account(cfg, &acc, err, errlen))
@@ -294,12 +304,15 @@ void cosd_config_usage(FILE *out)
           "  --region REGION         region of buckets created with path-style requests\n"
           "                          (default ap-guangzhou)\n"
           "  --domain SUFFIX         extra host suffix for virtual-host addressing (repeatable;\n"
-          "                          myqcloud.com, tencentcos.cn, tencentci.cn and localhost are built in)\n"
+          "                          myqcloud.com, tencentcos.cn, tencentci.cn and localhost are "
+          "built in)\n"
           "  --config FILE           JSON config file; flags override it\n"
           "  --threads N             HTTP worker threads (default 8)\n"
+          "  --workers N             moderation job threads (default: one per core)\n"
           "  --print-credentials     print the stored account of --data DIR and exit\n"
           "  --help                  this text\n\n"
-          "When ready, cosd prints \"cosd listening on http://HOST:PORT\". SIGTERM or SIGINT stop it.\n",
+          "When ready, cosd prints \"cosd listening on http://HOST:PORT\". SIGTERM or SIGINT stop "
+          "it.\n",
           out);
 }
 
@@ -311,19 +324,37 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
     strcpy(cfg->region, "ap-guangzhou");
     cfg->threads = 8;
     /* COS suffixes first; localhost and --domain also take <bucket>-<appid>.<domain>. */
-    static const char *const defaults[] = {"myqcloud.com", "tencentcos.cn", "tencentci.cn", "localhost"};
+    static const char *const defaults[] = {"myqcloud.com", "tencentcos.cn", "tencentci.cn",
+                                           "localhost"};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (add_domain(cfg, defaults[i], err, errlen))
             return -1;
     cfg->n_cos_domains = 3;
 
-    enum { O_LISTEN = 1, O_DATA, O_ACCOUNT, O_REGION, O_DOMAIN, O_CONFIG, O_PRINT, O_HELP, O_THREADS };
+    enum {
+        O_LISTEN = 1,
+        O_DATA,
+        O_ACCOUNT,
+        O_REGION,
+        O_DOMAIN,
+        O_CONFIG,
+        O_PRINT,
+        O_HELP,
+        O_THREADS,
+        O_WORKERS
+    };
     static const struct option opts[] = {
-        {"listen", required_argument, NULL, O_LISTEN},   {"data", required_argument, NULL, O_DATA},
-        {"account", required_argument, NULL, O_ACCOUNT}, {"region", required_argument, NULL, O_REGION},
-        {"domain", required_argument, NULL, O_DOMAIN},   {"config", required_argument, NULL, O_CONFIG},
-        {"print-credentials", no_argument, NULL, O_PRINT}, {"help", no_argument, NULL, O_HELP},
-        {"threads", required_argument, NULL, O_THREADS}, {NULL, 0, NULL, 0},
+        {"listen", required_argument, NULL, O_LISTEN},
+        {"data", required_argument, NULL, O_DATA},
+        {"account", required_argument, NULL, O_ACCOUNT},
+        {"region", required_argument, NULL, O_REGION},
+        {"domain", required_argument, NULL, O_DOMAIN},
+        {"config", required_argument, NULL, O_CONFIG},
+        {"print-credentials", no_argument, NULL, O_PRINT},
+        {"help", no_argument, NULL, O_HELP},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"workers", required_argument, NULL, O_WORKERS},
+        {NULL, 0, NULL, 0},
     };
     /* First pass: only --config, so that the other flags can override the file. */
     const char *config_path = NULL;
@@ -352,8 +383,10 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
         case O_ACCOUNT: {
             cosd_account_t a;
             if (!cosd_account_parse(optarg, &a)) {
-                set_err(err, errlen, "invalid --account '%s' (expected APPID:SECRET_ID:SECRET_KEY, APPID in digits)",
-                        optarg);
+                set_err(
+                    err, errlen,
+                    "invalid --account '%s' (expected APPID:SECRET_ID:SECRET_KEY, APPID in digits)",
+                    optarg);
                 goto fail;
             }
             if (add_account(cfg, &a, err, errlen))
@@ -386,8 +419,19 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
             cfg->threads = (int)n;
             break;
         }
+        case O_WORKERS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 256) {
+                set_err(err, errlen, "invalid --workers '%s' (expected 1..256)", optarg);
+                goto fail;
+            }
+            cfg->workers = (int)n;
+            break;
+        }
         default:
-            set_err(err, errlen, "unknown or incomplete option '%s' (see cosd --help)", argv[optind - 1]);
+            set_err(err, errlen, "unknown or incomplete option '%s' (see cosd --help)",
+                    argv[optind - 1]);
             goto fail;
         }
     }

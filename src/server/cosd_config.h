@@ -17,19 +17,21 @@ typedef struct cosd_account {
 } cosd_account_t;
 
 typedef struct cosd_config {
-    char listen_host[256];  /* "127.0.0.1" */
-    int listen_port;        /* 0: any free port */
+    char listen_host[256]; /* "127.0.0.1" */
+    int listen_port;       /* 0: any free port */
     char data_dir[1024];
-    char region[64];        /* region reported for buckets created by path-style requests */
+    char region[64]; /* region reported for buckets created by path-style requests */
     char *domains[COSD_MAX_DOMAINS]; /* suffixes; defaults first, then --domain / "domains" */
     size_t n_domains;
     size_t n_cos_domains; /* domains[0..n_cos_domains) only take <bucket>.cos.<region>.<suffix> */
     cosd_account_t accounts[COSD_MAX_ACCOUNTS];
     size_t n_accounts;
-    int threads;            /* HTTP worker threads */
+    int threads; /* HTTP worker threads */
+    int workers; /* moderation job threads (--workers), 0: one per core */
     bool print_credentials;
     bool help;
-    char *moderation_json;  /* the "moderation" object of the config file, unparsed (NULL if absent) */
+    /* The "moderation" object of the config file, unparsed (NULL if absent). */
+    char *moderation_json;
 } cosd_config_t;
 
 /* Fills defaults, reads --config FILE (if any) and then applies the other flags over it.

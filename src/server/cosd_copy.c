@@ -1,6 +1,7 @@
 /* cosd_copy: PUT Object - Copy (COS_PROTOCOL 6.6): parses x-cos-copy-source, checks access and the
  * x-cos-copy-source-If-* conditions, applies the metadata directive and records the copy in one
- * transaction. Blobs are immutable, so the copy shares the source's blob instead of duplicating it. */
+ * transaction. Blobs are immutable, so the copy shares the source's blob instead of duplicating it.
+ */
 #include "cosd_api.h"
 
 #include "cosx_time.h"
@@ -26,8 +27,9 @@ static bool parse_source(cosd_req_t *r, const char *v, cosd_route_t *src)
     char host[256];
     size_t hl = slash ? (size_t)(slash - p) : strlen(p);
     if (!slash || hl >= sizeof host) {
-        cosd_reply_error(r, 400, "InvalidCopySource",
-                         "x-cos-copy-source must look like <bucket>-<appid>.cos.<region>.myqcloud.com/<key>.");
+        cosd_reply_error(
+            r, 400, "InvalidCopySource",
+            "x-cos-copy-source must look like <bucket>-<appid>.cos.<region>.myqcloud.com/<key>.");
         return false;
     }
     memcpy(host, p, hl);
@@ -45,12 +47,14 @@ static bool parse_source(cosd_req_t *r, const char *v, cosd_route_t *src)
         return false;
     }
     if (src->kind == COSD_ROUTE_ERROR) {
-        cosd_reply_error(r, 400, "InvalidCopySource", "x-cos-copy-source is not valid: %s", src->err_msg);
+        cosd_reply_error(r, 400, "InvalidCopySource", "x-cos-copy-source is not valid: %s",
+                         src->err_msg);
         return false;
     }
     if (src->kind != COSD_ROUTE_OBJECT) {
         cosd_reply_error(r, 400, "InvalidCopySource",
-                         "x-cos-copy-source must name an object: <bucket>-<appid>.cos.<region>.myqcloud.com/<key> "
+                         "x-cos-copy-source must name an object: "
+                         "<bucket>-<appid>.cos.<region>.myqcloud.com/<key> "
                          "(the key is missing or empty).");
         return false;
     }
@@ -74,7 +78,8 @@ static bool source_conditions(cosd_req_t *r, const cosd_object_t *o)
     else if (ius && cosx_time_parse_http(ius, &t) && o->mtime > (int64_t)t)
         failed = "x-cos-copy-source-If-Unmodified-Since";
     if (failed) {
-        cosd_reply_error(r, 412, "PreconditionFailed", "The copy source does not satisfy %s.", failed);
+        cosd_reply_error(r, 412, "PreconditionFailed", "The copy source does not satisfy %s.",
+                         failed);
         return false;
     }
     return true;
@@ -95,7 +100,8 @@ void cosd_object_copy_start(cosd_req_t *r)
     if (dir && strcasecmp(dir, "Replaced") == 0)
         replace = true;
     else if (dir && strcasecmp(dir, "Copy") != 0) {
-        cosd_reply_error(r, 400, "InvalidArgument", "x-cos-metadata-directive must be Copy or Replaced.");
+        cosd_reply_error(r, 400, "InvalidArgument",
+                         "x-cos-metadata-directive must be Copy or Replaced.");
         goto out;
     }
     const char *acl = cosd_req_header(r, "x-cos-acl");
@@ -105,7 +111,8 @@ void cosd_object_copy_start(cosd_req_t *r)
     if (rc == COSD_ST_OK)
         rc = cosd_store_object_get(r->srv->store, src.bucket, src.key, &so);
     if (rc == COSD_ST_NOTFOUND) {
-        cosd_reply_error(r, 404, "NoSuchKey", "The copy source %s/%s does not exist.", src.bucket, src.key);
+        cosd_reply_error(r, 404, "NoSuchKey", "The copy source %s/%s does not exist.", src.bucket,
+                         src.key);
         goto out;
     }
     if (rc != COSD_ST_OK) {
@@ -120,9 +127,10 @@ void cosd_object_copy_start(cosd_req_t *r)
     if (!source_conditions(r, &so))
         goto out;
     if (!replace && strcmp(src.bucket, dstb.name) == 0 && strcmp(src.key, r->route.key) == 0) {
-        cosd_reply_error(r, 400, "InvalidRequest",
-                         "This copy request is illegal because it is trying to copy an object to itself without "
-                         "changing the object's metadata (use x-cos-metadata-directive: Replaced).");
+        cosd_reply_error(
+            r, 400, "InvalidRequest",
+            "This copy request is illegal because it is trying to copy an object to itself without "
+            "changing the object's metadata (use x-cos-metadata-directive: Replaced).");
         goto out;
     }
     if (!cosd_storage_class(r, so.storage_class, d.storage_class))
@@ -150,7 +158,8 @@ void cosd_object_copy_start(cosd_req_t *r)
         goto out;
     }
     if (rc == COSD_ST_NOBUCKET) {
-        cosd_reply_error(r, 404, "NoSuchBucket", "The destination bucket was deleted during the copy.");
+        cosd_reply_error(r, 404, "NoSuchBucket",
+                         "The destination bucket was deleted during the copy.");
         goto out;
     }
     if (rc != COSD_ST_OK) {
@@ -168,7 +177,19 @@ void cosd_object_copy_start(cosd_req_t *r)
     cosx_xml_elem(&b, "CRC64", crc);
     cosx_xml_elem(&b, "LastModified", when);
     cosx_xml_close(&b, "CopyObjectResult");
-    cosd_reply_xml(r, 200, &b);
+    size_t blen = b.len;
+    char *body = cosx_buf_ok(&b) ? cosx_buf_detach(&b) : NULL;
+    cosx_buf_free(&b);
+    struct MHD_Response *resp =
+        body ? MHD_create_response_from_buffer(blen, body, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (!resp) {
+        free(body);
+        cosd_reply_error(r, 500, "InternalError", "Out of memory while building the response.");
+        goto out;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/xml");
+    MHD_add_response_header(resp, "x-cos-hash-crc64ecma", crc);
+    cosd_reply(r, 200, resp);
 out:
     cosd_route_free(&src);
     cosd_object_clear(&so);

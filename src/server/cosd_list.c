@@ -1,5 +1,6 @@
 /* cosd_list: GET Bucket (List Objects, COS_PROTOCOL 5.5): prefix, delimiter with CommonPrefixes,
- * marker / NextMarker paging, max-keys (Contents and CommonPrefixes together), encoding-type=url. */
+ * marker / NextMarker paging, max-keys (Contents and CommonPrefixes together), encoding-type=url.
+ */
 #include "cosd_api.h"
 
 #include "cosx_encode.h"
@@ -21,8 +22,8 @@ typedef struct list_state {
     int count;
     bool truncated;
     bool done;
-    bool restart;  /* a common prefix was added: scan again after it */
-    int seen;      /* rows seen in this scan */
+    bool restart;      /* a common prefix was added: scan again after it */
+    int seen;          /* rows seen in this scan */
     cosx_buf_t cursor; /* scan strictly after this */
     cosx_buf_t last;   /* last key or common prefix returned */
     cosx_buf_t contents;
@@ -70,7 +71,8 @@ static bool on_object(void *ctx, const cosd_object_t *o)
         cosx_buf_append(&s->last, o->key, cplen);
         cosx_buf_reset(&s->cursor);
         cosx_buf_append(&s->cursor, o->key, cplen);
-        cosx_buf_putc(&s->cursor, (char)0xff); /* UTF-8 never contains 0xff: skips the whole group */
+        cosx_buf_putc(&s->cursor,
+                      (char)0xff); /* UTF-8 never contains 0xff: skips the whole group */
         s->restart = true;
         return false;
     }
@@ -122,12 +124,14 @@ void cosd_bucket_list(cosd_req_t *r, const cosd_bucket_t *bk)
     list_state_t s = {0};
     s.max = 1000;
     if (has_max && !parse_max_keys(mk, &s.max)) {
-        cosd_reply_error(r, 400, "InvalidArgument", "max-keys '%.32s' is not valid: use an integer from 1 to 1000.",
+        cosd_reply_error(r, 400, "InvalidArgument",
+                         "max-keys '%.32s' is not valid: use an integer from 1 to 1000.",
                          mk ? mk : "");
         return;
     }
     if (enc && strcmp(enc, "url") != 0) {
-        cosd_reply_error(r, 400, "InvalidArgument", "encoding-type '%.32s' is not valid: the only value is 'url'.", enc);
+        cosd_reply_error(r, 400, "InvalidArgument",
+                         "encoding-type '%.32s' is not valid: the only value is 'url'.", enc);
         return;
     }
     s.prefix = prefix ? prefix : "";
@@ -153,8 +157,8 @@ void cosd_bucket_list(cosd_req_t *r, const cosd_bucket_t *bk)
         s.seen = 0;
         bool has_cursor = s.cursor.len > 0;
         cosd_store_rc_t rc = cosd_store_object_scan(r->srv->store, bk->name, s.prefix, s.plen,
-                                                    has_cursor ? s.cursor.data : NULL, s.cursor.len, chunk, on_object,
-                                                    &s);
+                                                    has_cursor ? s.cursor.data : NULL, s.cursor.len,
+                                                    chunk, on_object, &s);
         if (rc != COSD_ST_OK) {
             cosd_reply_error(r, 500, "InternalError", "The object list could not be read.");
             goto out;

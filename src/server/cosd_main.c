@@ -1,5 +1,6 @@
 /* cosd_main: the cosd program: reads the configuration, opens the data directory, makes sure an
  * account exists, serves until SIGTERM / SIGINT and shuts down cleanly. */
+#include "cosd_ci.h"
 #include "cosd_server.h"
 
 #include "cosx_digest.h"
@@ -55,7 +56,9 @@ static int load_accounts(cosd_server_t *srv, const cosd_config_t *cfg)
         return -1;
     }
     srv->accounts[srv->n_accounts++] = a;
-    print_account("cosd: created account (shown once; `cosd --data DIR --print-credentials` shows it again): ", &a);
+    print_account("cosd: created account (shown once; `cosd --data DIR --print-credentials` shows "
+                  "it again): ",
+                  &a);
     return 0;
 }
 
@@ -76,7 +79,9 @@ static int print_credentials(const cosd_config_t *cfg)
         return 1;
     }
     if (n == 0) {
-        fprintf(stderr, "cosd: no account is stored in %s (one is created at the first start without --account)\n",
+        fprintf(stderr,
+                "cosd: no account is stored in %s (one is created at the first start without "
+                "--account)\n",
                 cfg->data_dir);
         return 1;
     }
@@ -112,11 +117,13 @@ int main(int argc, char **argv)
 
     cosd_server_t *srv = calloc(1, sizeof *srv);
     int rc = 1;
+    cosd_ci_t *ci = NULL;
     if (!srv) {
         fprintf(stderr, "cosd: out of memory\n");
         goto out;
     }
-    if (cosd_store_open(cfg.data_dir, cfg.threads + 1, true, &srv->store, err, sizeof err) != COSD_ST_OK) {
+    if (cosd_store_open(cfg.data_dir, cfg.threads + 1, true, &srv->store, err, sizeof err) !=
+        COSD_ST_OK) {
         fprintf(stderr, "cosd: %s\n", err);
         goto out;
     }
@@ -125,6 +132,11 @@ int main(int argc, char **argv)
                 cosd_store_orphans_removed(srv->store));
     if (load_accounts(srv, &cfg))
         goto out;
+    ci = cosd_ci_open(srv, &cfg, cfg.workers, err, sizeof err);
+    if (!ci) {
+        fprintf(stderr, "cosd: %s\n", err);
+        goto out;
+    }
     if (cosd_server_start(srv, &cfg, err, sizeof err)) {
         fprintf(stderr, "cosd: %s\n", err);
         goto out;
@@ -137,6 +149,7 @@ int main(int argc, char **argv)
     cosd_server_stop(srv);
     rc = 0;
 out:
+    cosd_ci_close(ci);
     if (srv) {
         cosd_store_close(srv->store);
         free(srv);

@@ -1,5 +1,5 @@
-/* cosd_multidel: Delete Multiple Objects, POST /?delete (COS_PROTOCOL 6.5): Content-MD5 required and
- * verified, at most 1000 keys, Quiet mode, per-key errors; missing keys count as deleted. */
+/* cosd_multidel: Delete Multiple Objects, POST /?delete (COS_PROTOCOL 6.5): Content-MD5 required
+ * and verified, at most 1000 keys, Quiet mode, per-key errors; missing keys count as deleted. */
 #include "cosd_api.h"
 
 #include "cosx_digest.h"
@@ -25,19 +25,22 @@ static void multi_delete_done(cosd_req_t *r)
 {
     const cosd_bucket_t *bk = r->h;
     if (r->body.len == 0) {
-        cosd_reply_error(r, 400, "MissingRequestBodyError", "POST ?delete needs a Delete XML body.");
+        cosd_reply_error(r, 400, "MissingRequestBodyError",
+                         "POST ?delete needs a Delete XML body.");
         return;
     }
     unsigned char want[COSX_MD5_LEN], got[COSX_MD5_LEN];
     const char *cmd5 = cosd_req_header(r, "Content-MD5");
     size_t n = 0;
     if (!cosx_base64_decode(cmd5, strlen(cmd5), want, sizeof want, &n) || n != COSX_MD5_LEN) {
-        cosd_reply_error(r, 400, "InvalidDigest", "The Content-MD5 you specified is not valid base64 of 16 bytes.");
+        cosd_reply_error(r, 400, "InvalidDigest",
+                         "The Content-MD5 you specified is not valid base64 of 16 bytes.");
         return;
     }
     cosx_md5(r->body.data, r->body.len, got);
     if (!cosx_ct_equal(want, got, COSX_MD5_LEN)) {
-        cosd_reply_error(r, 400, "InvalidDigest", "The Content-MD5 you specified did not match what we received.");
+        cosd_reply_error(r, 400, "InvalidDigest",
+                         "The Content-MD5 you specified did not match what we received.");
         return;
     }
     cosx_xml_error_t xe;
@@ -51,7 +54,8 @@ static void multi_delete_done(cosd_req_t *r)
     xmlNodePtr root = cosx_xml_root(doc);
     if (!cosx_xml_is(root, "Delete")) {
         xmlFreeDoc(doc);
-        cosd_reply_error(r, 400, "MalformedXML", "The body of POST ?delete must be a <Delete> document.");
+        cosd_reply_error(r, 400, "MalformedXML",
+                         "The body of POST ?delete must be a <Delete> document.");
         return;
     }
     int count = 0;
@@ -112,7 +116,8 @@ static void free_state(cosd_req_t *r)
 void cosd_multi_delete_start(cosd_req_t *r, const cosd_bucket_t *b)
 {
     if (!cosd_req_header(r, "Content-MD5")) {
-        cosd_reply_error(r, 400, "InvalidRequest", "Missing required header for this request: Content-MD5");
+        cosd_reply_error(r, 400, "InvalidRequest",
+                         "Missing required header for this request: Content-MD5");
         return;
     }
     cosd_bucket_t *copy = malloc(sizeof *copy);

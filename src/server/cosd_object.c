@@ -1,5 +1,6 @@
-/* cosd_object: dispatch of object operations (PUT / copy / GET / HEAD / DELETE) and the helpers they
- * share: stored content headers and x-cos-meta-*, storage classes, ETag quoting and matching. */
+/* cosd_object: dispatch of object operations (PUT / copy / GET / HEAD / DELETE) and the helpers
+ * they share: stored content headers and x-cos-meta-*, storage classes, ETag quoting and matching.
+ */
 #include "cosd_api.h"
 
 #include <cjson/cJSON.h>
@@ -9,8 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const content_headers[] = {"Cache-Control", "Content-Disposition", "Content-Encoding",
-                                              "Content-Language", "Expires", NULL};
+static const char *const content_headers[] = {"Cache-Control",    "Content-Disposition",
+                                              "Content-Encoding", "Content-Language",
+                                              "Expires",          NULL};
 
 typedef struct meta_ctx {
     cJSON *arr;
@@ -35,7 +37,8 @@ static bool add_pair(cJSON *arr, const char *name, const char *value)
     return true;
 }
 
-static enum MHD_Result meta_iter(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static enum MHD_Result meta_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
 {
     meta_ctx_t *m = cls;
     if (strncasecmp(key, "x-cos-meta-", 11) != 0 || !key[11])
@@ -70,15 +73,16 @@ char *cosd_meta_from_request(cosd_req_t *r)
     char *out = NULL;
     if (m.meta_bytes > COSD_MAX_META_BYTES)
         cosd_reply_error(r, 400, "MetadataTooLarge",
-                         "The x-cos-meta-* headers total %zu bytes; the limit is %d bytes.", m.meta_bytes,
-                         COSD_MAX_META_BYTES);
+                         "The x-cos-meta-* headers total %zu bytes; the limit is %d bytes.",
+                         m.meta_bytes, COSD_MAX_META_BYTES);
     else if (m.oom || !(out = cJSON_PrintUnformatted(m.arr)))
         cosd_reply_error(r, 500, "InternalError", "Out of memory.");
     cJSON_Delete(m.arr);
     return out;
 }
 
-void cosd_meta_to_response(struct MHD_Response *resp, const char *headers_json, const char *const *skip)
+void cosd_meta_to_response(struct MHD_Response *resp, const char *headers_json,
+                           const char *const *skip)
 {
     cJSON *arr = cJSON_Parse(headers_json ? headers_json : "[]");
     const cJSON *pair;
@@ -98,9 +102,15 @@ void cosd_meta_to_response(struct MHD_Response *resp, const char *headers_json, 
 
 bool cosd_storage_class(cosd_req_t *r, const char *fallback, char out[32])
 {
-    static const char *const classes[] = {"STANDARD",     "STANDARD_IA", "ARCHIVE", "DEEP_ARCHIVE",
-                                          "INTELLIGENT_TIERING", "MAZ_STANDARD", "MAZ_STANDARD_IA",
-                                          "MAZ_INTELLIGENT_TIERING", NULL};
+    static const char *const classes[] = {"STANDARD",
+                                          "STANDARD_IA",
+                                          "ARCHIVE",
+                                          "DEEP_ARCHIVE",
+                                          "INTELLIGENT_TIERING",
+                                          "MAZ_STANDARD",
+                                          "MAZ_STANDARD_IA",
+                                          "MAZ_INTELLIGENT_TIERING",
+                                          NULL};
     const char *v = cosd_req_header(r, "x-cos-storage-class");
     if (!v) {
         snprintf(out, 32, "%s", fallback ? fallback : "STANDARD");
@@ -113,7 +123,8 @@ bool cosd_storage_class(cosd_req_t *r, const char *fallback, char out[32])
         }
     }
     cosd_reply_error(r, 400, "InvalidArgument",
-                     "x-cos-storage-class '%.64s' is not valid: use STANDARD, STANDARD_IA, ARCHIVE, DEEP_ARCHIVE, "
+                     "x-cos-storage-class '%.64s' is not valid: use STANDARD, STANDARD_IA, "
+                     "ARCHIVE, DEEP_ARCHIVE, "
                      "INTELLIGENT_TIERING or a MAZ_ class.",
                      v);
     return false;
@@ -178,9 +189,11 @@ void cosd_object_start(cosd_req_t *r)
     if (!strcmp(m, "GET") || r->is_head)
         cosd_object_get(r);
     else if (!strcmp(m, "PUT"))
-        cosd_req_header(r, "x-cos-copy-source") ? cosd_object_copy_start(r) : cosd_object_put_start(r);
+        cosd_req_header(r, "x-cos-copy-source") ? cosd_object_copy_start(r)
+                                                : cosd_object_put_start(r);
     else if (!strcmp(m, "DELETE"))
         delete_object(r);
     else
-        cosd_reply_error(r, 405, "MethodNotAllowed", "The method %s is not allowed on an object.", m);
+        cosd_reply_error(r, 405, "MethodNotAllowed", "The method %s is not allowed on an object.",
+                         m);
 }

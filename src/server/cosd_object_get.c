@@ -2,6 +2,7 @@
  * requests (304 / 412), single Range (206 / 416), response-* overrides, CRC64 and stored headers.
  * Bodies are sent from the blob file (sendfile). */
 #include "cosd_api.h"
+#include "cosd_ci.h"
 
 #include "cosx_time.h"
 
@@ -15,6 +16,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#define SMALL_BODY (64 * 1024)
 
 /* 0: no range; 1: range [*first, *last]; -1: malformed (400); -2: unsatisfiable (416). */
 static int parse_range(const char *h, int64_t size, int64_t *first, int64_t *last)
@@ -94,11 +97,13 @@ static bool conditional(cosd_req_t *r, const cosd_object_t *o)
     time_t t;
     if (im) {
         if (!cosd_etag_matches(im, o->etag)) {
-            cosd_reply_error(r, 412, "PreconditionFailed", "If-Match did not match the object's ETag.");
+            cosd_reply_error(r, 412, "PreconditionFailed",
+                             "If-Match did not match the object's ETag.");
             return true;
         }
     } else if (ius && cosx_time_parse_http(ius, &t) && o->mtime > (int64_t)t) {
-        cosd_reply_error(r, 412, "PreconditionFailed", "The object was modified after If-Unmodified-Since.");
+        cosd_reply_error(r, 412, "PreconditionFailed",
+                         "The object was modified after If-Unmodified-Since.");
         return true;
     }
     bool not_modified = false;
@@ -107,7 +112,8 @@ static bool conditional(cosd_req_t *r, const cosd_object_t *o)
     else if (ims && cosx_time_parse_http(ims, &t))
         not_modified = o->mtime <= (int64_t)t;
     if (not_modified) {
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (resp)
             add_validators(resp, o);
         cosd_reply(r, 304, resp);
@@ -130,21 +136,14 @@ static const struct {
 
 void cosd_object_get(cosd_req_t *r)
 {
-    cosd_bucket_t b;
-    cosd_store_rc_t rc = cosd_store_bucket_get(r->srv->store, r->route.bucket, &b);
-    if (rc != COSD_ST_OK) {
-        if (rc == COSD_ST_NOTFOUND)
-            cosd_reply_error(r, 404, "NoSuchBucket", "The specified bucket does not exist.");
-        else
-            cosd_reply_error(r, 500, "InternalError", "The bucket could not be read.");
-        return;
-    }
+    cosd_bucket_t b = {0};
     cosd_object_t o = {0};
+    cosd_store_rc_t rc = COSD_ST_ERROR;
     int fd = -1;
     /* A concurrent overwrite may unlink the blob between the lookup and the open: look up again. */
     for (int attempt = 0; attempt < 5 && fd < 0; attempt++) {
         cosd_object_clear(&o);
-        rc = cosd_store_object_get(r->srv->store, b.name, r->route.key, &o);
+        rc = cosd_store_object_lookup(r->srv->store, r->route.bucket, r->route.key, &b, &o);
         if (rc != COSD_ST_OK)
             break;
         fd = cosd_blob_open(r->srv->store, o.blob);
@@ -152,6 +151,10 @@ void cosd_object_get(cosd_req_t *r)
             rc = COSD_ST_ERROR;
             break;
         }
+    }
+    if (rc == COSD_ST_NOBUCKET) {
+        cosd_reply_error(r, 404, "NoSuchBucket", "The specified bucket does not exist.");
+        goto out;
     }
     if (rc == COSD_ST_OK && fd < 0)
         rc = COSD_ST_ERROR;
@@ -162,11 +165,18 @@ void cosd_object_get(cosd_req_t *r)
         else if (rc == COSD_ST_NOTFOUND)
             cosd_reply_error(r, 404, "NoSuchKey", "The specified key does not exist.");
         else if (rc == COSD_ST_OK)
-            cosd_reply_error(r, 403, "AccessDenied",
-                             r->anonymous ? "Access denied: anonymous reads need a public-read object or bucket."
-                                          : "Access denied: the object belongs to another account.");
+            cosd_reply_error(
+                r, 403, "AccessDenied",
+                r->anonymous ? "Access denied: anonymous reads need a public-read object or bucket."
+                             : "Access denied: the object belongs to another account.");
         else
             cosd_reply_error(r, 500, "InternalError", "The object could not be read.");
+        goto out;
+    }
+    if (cosd_ci_frozen(r->srv->ci.ctx, r->route.bucket, r->route.key, o.blob)) {
+        cosd_reply_error(r, 403, "AccessDenied",
+                         "The object is frozen by audio moderation (ForbidState 1); overwrite or "
+                         "delete it to lift the freeze.");
         goto out;
     }
     if (conditional(r, &o))
@@ -174,22 +184,36 @@ void cosd_object_get(cosd_req_t *r)
     int64_t first = 0, last = o.size - 1;
     int rg = parse_range(cosd_req_header(r, MHD_HTTP_HEADER_RANGE), o.size, &first, &last);
     if (rg == -1) {
-        cosd_reply_error(r, 400, "InvalidArgument",
-                         "The Range header is not valid: use one range, bytes=first-last, bytes=first- or "
-                         "bytes=-suffix.");
+        cosd_reply_error(
+            r, 400, "InvalidArgument",
+            "The Range header is not valid: use one range, bytes=first-last, bytes=first- or "
+            "bytes=-suffix.");
         goto out;
     }
     if (rg == -2) {
         char cr[64];
         snprintf(cr, sizeof cr, "bytes */%" PRId64, o.size);
         cosd_reply_error_h(r, 416, "InvalidRange", MHD_HTTP_HEADER_CONTENT_RANGE, cr,
-                           "The requested range is not satisfiable (object size %" PRId64 ").", o.size);
+                           "The requested range is not satisfiable (object size %" PRId64 ").",
+                           o.size);
         goto out;
     }
     int64_t len = o.size == 0 ? 0 : last - first + 1;
     struct MHD_Response *resp;
     if (len == 0) {
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (len <= SMALL_BODY && !r->is_head) {
+        /* Small bodies go out with the headers in one write instead of a send plus a sendfile. */
+        char *buf = malloc((size_t)len);
+        ssize_t got = buf ? pread(fd, buf, (size_t)len, (off_t)first) : -1;
+        if (got != (ssize_t)len) {
+            free(buf);
+            cosd_reply_error(r, 500, "InternalError", "The object data could not be read.");
+            goto out;
+        }
+        resp = MHD_create_response_from_buffer((size_t)len, buf, MHD_RESPMEM_MUST_FREE);
+        if (!resp)
+            free(buf);
     } else {
         resp = MHD_create_response_from_fd_at_offset64((uint64_t)len, fd, (uint64_t)first);
         if (resp)

@@ -61,14 +61,15 @@ static void put_done(cosd_req_t *r)
     put_state_t *s = r->h;
     if (s->declared >= 0 && s->size != (uint64_t)s->declared) {
         cosd_reply_error(r, 400, "IncompleteBody",
-                         "The body has %" PRIu64 " bytes but Content-Length announced %" PRId64 ".", s->size,
-                         s->declared);
+                         "The body has %" PRIu64 " bytes but Content-Length announced %" PRId64 ".",
+                         s->size, s->declared);
         return;
     }
     unsigned char md5[COSX_MD5_LEN];
     cosx_digest_final(s->md5, md5);
     if (s->has_md5 && !cosx_ct_equal(md5, s->want_md5, COSX_MD5_LEN)) {
-        cosd_reply_error(r, 400, "BadDigest", "The Content-MD5 you specified did not match what we received.");
+        cosd_reply_error(r, 400, "BadDigest",
+                         "The Content-MD5 you specified did not match what we received.");
         return;
     }
     cosx_hex_encode(md5, COSX_MD5_LEN, s->obj.etag);
@@ -87,13 +88,15 @@ static void put_done(cosd_req_t *r)
         if (rc == COSD_ST_NOBUCKET)
             cosd_reply_error(r, 404, "NoSuchBucket", "The bucket was deleted during the upload.");
         else
-            cosd_reply_error(r, 500, "InternalError", "The object metadata could not be committed.");
+            cosd_reply_error(r, 500, "InternalError",
+                             "The object metadata could not be committed.");
         return;
     }
     char etag[48], crc[24];
     cosd_quote_etag(s->obj.etag, etag);
     snprintf(crc, sizeof crc, "%" PRIu64, s->crc);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     if (resp) {
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
         MHD_add_response_header(resp, "x-cos-hash-crc64ecma", crc);
@@ -129,7 +132,8 @@ void cosd_object_put_start(cosd_req_t *r)
     }
     if (s->declared > (int64_t)COSD_MAX_PUT_BYTES) {
         cosd_reply_error(r, 400, "EntityTooLarge",
-                         "The object is %" PRId64 " bytes; a simple upload accepts at most 5 GB (%llu bytes). "
+                         "The object is %" PRId64
+                         " bytes; a simple upload accepts at most 5 GB (%llu bytes). "
                          "Use multipart upload for larger objects.",
                          s->declared, (unsigned long long)COSD_MAX_PUT_BYTES);
         return;
@@ -137,9 +141,11 @@ void cosd_object_put_start(cosd_req_t *r)
     const char *cmd5 = cosd_req_header(r, "Content-MD5");
     if (cmd5) {
         size_t n = 0;
-        if (!cosx_base64_decode(cmd5, strlen(cmd5), s->want_md5, sizeof s->want_md5, &n) || n != COSX_MD5_LEN) {
+        if (!cosx_base64_decode(cmd5, strlen(cmd5), s->want_md5, sizeof s->want_md5, &n) ||
+            n != COSX_MD5_LEN) {
             cosd_reply_error(r, 400, "InvalidDigest",
-                             "The Content-MD5 you specified is not valid: expected the base64 of the 16-byte MD5 "
+                             "The Content-MD5 you specified is not valid: expected the base64 of "
+                             "the 16-byte MD5 "
                              "of the body.");
             return;
         }
@@ -157,7 +163,8 @@ void cosd_object_put_start(cosd_req_t *r)
         return;
     }
     if (cosd_blob_begin(r->srv->store, &s->w) != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError", "A temporary file for the upload could not be created.");
+        cosd_reply_error(r, 500, "InternalError",
+                         "A temporary file for the upload could not be created.");
         return;
     }
     s->writing = true;

@@ -19,7 +19,7 @@ void cosd_reply(cosd_req_t *r, unsigned status, struct MHD_Response *resp)
         return;
     }
     MHD_add_response_header(resp, r->is_ci ? "x-ci-request-id" : "x-cos-request-id", r->request_id);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, "cosd");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_SERVER, r->is_ci ? "tencent-ci" : "cosd");
     r->responded = true;
     r->status = status;
     if (MHD_queue_response(r->conn, status, resp) != MHD_YES)
@@ -52,16 +52,16 @@ void cosd_reply_xml(cosd_req_t *r, unsigned status, cosx_buf_t *xml)
     cosd_reply(r, status, resp);
 }
 
-static void vreply_error(cosd_req_t *r, unsigned status, const char *code, const char *hname, const char *hvalue,
-                         const char *fmt, va_list ap)
+static void vreply_error(cosd_req_t *r, unsigned status, const char *code, const char *hname,
+                         const char *hvalue, const char *fmt, va_list ap)
 {
     if (r->responded)
         return;
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (status >= 500)
-        fprintf(stderr, "cosd: %u %s: %s (request %s %s)\n", status, code, msg, r->method ? r->method : "?",
-                r->request_id);
+        fprintf(stderr, "cosd: %u %s: %s (request %s %s)\n", status, code, msg,
+                r->method ? r->method : "?", r->request_id);
     cosx_buf_t b = COSX_BUF_INIT;
     cosx_xml_decl(&b);
     cosx_xml_open(&b, "Error");
@@ -79,12 +79,14 @@ static void vreply_error(cosd_req_t *r, unsigned status, const char *code, const
     cosx_xml_close(&b, "Error");
     if (!cosx_buf_ok(&b)) {
         cosx_buf_free(&b);
-        cosd_reply(r, status, MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
+        cosd_reply(r, status,
+                   MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT));
         return;
     }
     size_t len = b.len;
     char *data = cosx_buf_detach(&b);
-    struct MHD_Response *resp = data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE) : NULL;
+    struct MHD_Response *resp =
+        data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE) : NULL;
     if (!resp)
         free(data);
     else {
@@ -103,8 +105,8 @@ void cosd_reply_error(cosd_req_t *r, unsigned status, const char *code, const ch
     va_end(ap);
 }
 
-void cosd_reply_error_h(cosd_req_t *r, unsigned status, const char *code, const char *hname, const char *hvalue,
-                        const char *fmt, ...)
+void cosd_reply_error_h(cosd_req_t *r, unsigned status, const char *code, const char *hname,
+                        const char *hvalue, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

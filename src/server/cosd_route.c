@@ -1,5 +1,6 @@
 /* cosd_route: host and path parsing for cosd (COS_PROTOCOL 1.2-1.4). Decides between GET Service,
- * bucket and object addressing (virtual-host, path-style, <bucket>-<appid>.<domain>) and CI hosts. */
+ * bucket and object addressing (virtual-host, path-style, <bucket>-<appid>.<domain>) and CI hosts.
+ */
 #include "cosd_route.h"
 
 #include "cosx_buf.h"
@@ -63,8 +64,8 @@ static bool utf8_valid(const unsigned char *s, size_t n)
                 return false;
             cp = (cp << 6) | (s[i + k] & 0x3F);
         }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
             return false;
         i += len;
     }
@@ -78,7 +79,8 @@ const char *cosd_key_check(const char *key, size_t len, char *msg, size_t msglen
         return "InvalidObjectName";
     }
     if (len > COSD_MAX_KEY_BYTES) {
-        snprintf(msg, msglen, "The object key is %zu bytes long; the limit is %d bytes.", len, COSD_MAX_KEY_BYTES);
+        snprintf(msg, msglen, "The object key is %zu bytes long; the limit is %d bytes.", len,
+                 COSD_MAX_KEY_BYTES);
         return "KeyTooLong";
     }
     if (key[0] == '/' || key[0] == '\\') {
@@ -88,7 +90,9 @@ const char *cosd_key_check(const char *key, size_t len, char *msg, size_t msglen
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)key[i];
         if (c == 0 || (c >= 24 && c <= 27)) {
-            snprintf(msg, msglen, "The object key contains the control character 0x%02x, which is not allowed.", c);
+            snprintf(msg, msglen,
+                     "The object key contains the control character 0x%02x, which is not allowed.",
+                     c);
             return "InvalidObjectName";
         }
     }
@@ -99,7 +103,8 @@ const char *cosd_key_check(const char *key, size_t len, char *msg, size_t msglen
     return NULL;
 }
 
-static void set_error(cosd_route_t *r, int status, const char *code, const char *fmt, const char *arg)
+static void set_error(cosd_route_t *r, int status, const char *code, const char *fmt,
+                      const char *arg)
 {
     r->kind = COSD_ROUTE_ERROR;
     r->err_status = status;
@@ -121,7 +126,8 @@ static bool set_target(cosd_route_t *r, const char *bucket, size_t blen, const c
         char shown[64];
         snprintf(shown, sizeof shown, "%.48s", name);
         set_error(r, 400, "InvalidBucketName",
-                  "The bucket name '%s' is not valid: expected <name>-<appid>, name of lowercase letters, digits and "
+                  "The bucket name '%s' is not valid: expected <name>-<appid>, name of lowercase "
+                  "letters, digits and "
                   "'-' (not at either end), e.g. examplebucket-1250000000.",
                   shown);
         return true;
@@ -162,8 +168,8 @@ static bool label_is(const char *s, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
-bool cosd_route_parse(const char *host, const char *raw_path, char *const *domains, size_t n_cos, size_t n,
-                      cosd_route_t *out)
+bool cosd_route_parse(const char *host, const char *raw_path, char *const *domains, size_t n_cos,
+                      size_t n, cosd_route_t *out)
 {
     memset(out, 0, sizeof *out);
     if (!raw_path || raw_path[0] != '/') {
@@ -177,7 +183,9 @@ bool cosd_route_parse(const char *host, const char *raw_path, char *const *domai
         if (oom)
             return false;
         set_error(out, 400, "InvalidURI",
-                  "The request path could not be decoded (a malformed %%XX escape or an encoded NUL byte).%s", "");
+                  "The request path could not be decoded (a malformed %%XX escape or an encoded "
+                  "NUL byte).%s",
+                  "");
         return true;
     }
     if (!cosx_buf_ok(&dec)) {
@@ -239,8 +247,9 @@ bool cosd_route_parse(const char *host, const char *raw_path, char *const *domai
         }
         if (s < h + ll)
             nl = 5; /* too many labels */
-        if (nl == 3 && (label_is(lab[1], len[1], "cos") || label_is(lab[1], len[1], "cos-internal") ||
-                        label_is(lab[1], len[1], "cos-website"))) {
+        if (nl == 3 &&
+            (label_is(lab[1], len[1], "cos") || label_is(lab[1], len[1], "cos-internal") ||
+             label_is(lab[1], len[1], "cos-website"))) {
             snprintf(out->region, sizeof out->region, "%.*s", (int)len[2], lab[2]);
             out->host_addressed = true;
             return set_target(out, lab[0], len[0], out->path + 1);
@@ -250,7 +259,8 @@ bool cosd_route_parse(const char *host, const char *raw_path, char *const *domai
             char name[128];
             snprintf(name, sizeof name, "%.*s", (int)len[0], lab[0]);
             if (!cosd_bucket_name_valid(name)) {
-                set_error(out, 400, "InvalidArgument", "The bucket name '%s' in the CI host is not valid.", name);
+                set_error(out, 400, "InvalidArgument",
+                          "The bucket name '%s' in the CI host is not valid.", name);
                 return true;
             }
             strcpy(out->bucket, name);

@@ -19,11 +19,11 @@ typedef enum cosd_route_kind {
 
 typedef struct cosd_route {
     cosd_route_kind_t kind;
-    bool host_addressed;  /* the bucket came from the Host (so the signature must cover Host) */
-    char bucket[128];     /* "<name>-<appid>" or "" */
-    char region[64];      /* region label of the host, "" when the host has none */
-    char *key;            /* decoded object key (OBJECT), else NULL */
-    char *path;           /* decoded request path (CI and diagnostics) */
+    bool host_addressed; /* the bucket came from the Host (so the signature must cover Host) */
+    char bucket[128];    /* "<name>-<appid>" or "" */
+    char region[64];     /* region label of the host, "" when the host has none */
+    char *key;           /* decoded object key (OBJECT), else NULL */
+    char *path;          /* decoded request path (CI and diagnostics) */
     int err_status;
     const char *err_code;
     char err_msg[256];
@@ -31,10 +31,10 @@ typedef struct cosd_route {
 
 /* host: the Host header or the authority of an absolute-form target (may carry :port, any case).
  * raw_path: the request path as received (percent-encoded, starting with '/', no query).
- * domains[0..n_cos) are COS suffixes (<bucket>.cos.<region>.<suffix>); domains[n_cos..n) also accept
- * <bucket>-<appid>.<domain>. Returns false only when out of memory. */
-bool cosd_route_parse(const char *host, const char *raw_path, char *const *domains, size_t n_cos, size_t n,
-                      cosd_route_t *out);
+ * domains[0..n_cos) are COS suffixes (<bucket>.cos.<region>.<suffix>); domains[n_cos..n) also
+ * accept <bucket>-<appid>.<domain>. Returns false only when out of memory. */
+bool cosd_route_parse(const char *host, const char *raw_path, char *const *domains, size_t n_cos,
+                      size_t n, cosd_route_t *out);
 void cosd_route_free(cosd_route_t *r);
 
 /* ^[a-z0-9]([a-z0-9-]*[a-z0-9])?-[0-9]+$ */

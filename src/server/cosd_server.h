@@ -16,7 +16,7 @@
 #define COSD_MAX_PUT_BYTES  (5ULL * 1024 * 1024 * 1024) /* simple upload limit */
 #define COSD_MAX_XML_BYTES  (2u * 1024 * 1024)          /* request XML bodies */
 #define COSD_MAX_META_BYTES 2048                        /* x-cos-meta-* names + values */
-#define COSD_MAX_SKEW       900                         /* seconds a signature may start in the future */
+#define COSD_MAX_SKEW       900 /* seconds a signature may start in the future */
 
 typedef struct cosd_server cosd_server_t;
 typedef struct cosd_req cosd_req_t;
@@ -28,9 +28,9 @@ typedef void (*cosd_done_fn)(cosd_req_t *r);
 /* The request is over (answered, failed or connection lost): release handler state. */
 typedef void (*cosd_cleanup_fn)(cosd_req_t *r);
 
-/* A handler for the CI host (<bucket>.ci.<region>.<suffix>, ci.<region>.<suffix>). start() runs once
- * the request is routed and authenticated (r->appid set, or r->anonymous); like every handler it
- * either replies at once or sets r->on_body / r->on_done / r->on_cleanup. */
+/* A handler for the CI host (<bucket>.ci.<region>.<suffix>, ci.<region>.<suffix>). start() runs
+ * once the request is routed and authenticated (r->appid set, or r->anonymous); like every handler
+ * it either replies at once or sets r->on_body / r->on_done / r->on_cleanup. */
 typedef struct cosd_ci_handler {
     void (*start)(void *ctx, cosd_req_t *r);
     void *ctx;
@@ -45,7 +45,7 @@ struct cosd_server {
     int listen_fd;
     char listen_host[256];
     int port;
-    char id_prefix[8];            /* random per start, keeps request ids unique across restarts */
+    char id_prefix[8]; /* random per start, keeps request ids unique across restarts */
     atomic_uint_fast64_t id_counter;
     cosd_ci_handler_t ci;
 };
@@ -58,33 +58,33 @@ typedef struct cosd_param {
 struct cosd_req {
     cosd_server_t *srv;
     struct MHD_Connection *conn;
-    const char *method;  /* as received ("GET") */
-    char *raw_uri;       /* request target as received */
-    const char *raw_path; /* points into raw_uri storage: encoded path without query */
+    const char *method;    /* as received ("GET") */
+    char *raw_uri;         /* request target as received */
+    const char *raw_path;  /* points into raw_uri storage: encoded path without query */
     const char *raw_query; /* encoded query without '?', "" when none */
-    char host[256];      /* from the absolute-form target, else the Host header */
+    char host[256];        /* from the absolute-form target, else the Host header */
     cosd_param_t *params;
     size_t n_params;
     cosd_route_t route;
     char request_id[40];
-    bool is_ci;          /* errors use the CI form and x-ci-request-id */
+    bool is_ci; /* errors use the CI form and x-ci-request-id */
     bool is_head;
-    bool anonymous;      /* no signature */
-    char appid[32];      /* the signer's APPID when authenticated */
-    bool signed_host;    /* the signature covers Host */
+    bool anonymous;   /* no signature */
+    char appid[32];   /* the signer's APPID when authenticated */
+    bool signed_host; /* the signature covers Host */
     /* lifecycle */
     int phase;
     bool responded;
     bool failed;
-    unsigned status;     /* status queued */
+    unsigned status; /* status queued */
     cosd_body_fn on_body;
     cosd_done_fn on_done;
     cosd_cleanup_fn on_cleanup;
-    void *h;             /* handler state */
+    void *h; /* handler state */
     uint64_t body_bytes;
     uint64_t body_limit;
     const char *limit_code; /* error when body_limit is exceeded */
-    cosx_buf_t body;     /* collected body (cosd_req_collect) */
+    cosx_buf_t body;        /* collected body (cosd_req_collect) */
     /* deferred error, answered once the body has been consumed */
     unsigned err_status;
     const char *err_code;
@@ -104,12 +104,14 @@ void cosd_reply(cosd_req_t *r, unsigned status, struct MHD_Response *resp);
 void cosd_reply_empty(cosd_req_t *r, unsigned status);
 /* Sends the XML in xml (taking its memory) with Content-Type application/xml. */
 void cosd_reply_xml(cosd_req_t *r, unsigned status, cosx_buf_t *xml);
-/* COS error document (CI form on CI hosts): Code, Message, Resource, RequestId. No body for HEAD. */
+/* COS error document (CI form on CI hosts): Code, Message, Resource, RequestId. No body for HEAD.
+ */
 void cosd_reply_error(cosd_req_t *r, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The same with one extra response header (e.g. Content-Range on 416). */
-void cosd_reply_error_h(cosd_req_t *r, unsigned status, const char *code, const char *hname, const char *hvalue,
-                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void cosd_reply_error_h(cosd_req_t *r, unsigned status, const char *code, const char *hname,
+                        const char *hvalue, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 /* Records an error to answer once the request body has been consumed (from body callbacks). */
 void cosd_req_fail(cosd_req_t *r, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

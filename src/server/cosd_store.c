@@ -1,5 +1,5 @@
-/* cosd_store: SQLite (WAL) metadata with a small pool of connections shared by the HTTP threads, and
- * the accounts and buckets tables. Objects and blob files are in cosd_store_obj.c. */
+/* cosd_store: SQLite (WAL) metadata with a small pool of connections shared by the HTTP threads,
+ * and the accounts and buckets tables. Objects and blob files are in cosd_store_obj.c. */
 #include "cosd_store_int.h"
 
 #include <dirent.h>
@@ -17,10 +17,13 @@
 static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS accounts(secret_id TEXT PRIMARY KEY, appid TEXT NOT NULL,"
     " secret_key TEXT NOT NULL, created INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS buckets(name TEXT PRIMARY KEY, appid TEXT NOT NULL, region TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS buckets(name TEXT PRIMARY KEY, appid TEXT NOT NULL, region TEXT "
+    "NOT NULL,"
     " acl TEXT NOT NULL, created INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS objects(bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL,"
-    " etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime INTEGER NOT NULL, content_type TEXT NOT NULL,"
+    "CREATE TABLE IF NOT EXISTS objects(bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT "
+    "NULL,"
+    " etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime INTEGER NOT NULL, content_type TEXT NOT "
+    "NULL,"
     " headers TEXT NOT NULL, storage_class TEXT NOT NULL, acl TEXT NOT NULL, blob TEXT NOT NULL,"
     " PRIMARY KEY(bucket, key)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS objects_blob ON objects(blob);";
@@ -29,22 +32,34 @@ static const char *const stmt_sql[COSD_STMT_COUNT] = {
     [COSD_STMT_BEGIN] = "BEGIN IMMEDIATE",
     [COSD_STMT_COMMIT] = "COMMIT",
     [COSD_STMT_ROLLBACK] = "ROLLBACK",
-    [COSD_STMT_ACCOUNTS] = "SELECT appid, secret_id, secret_key FROM accounts ORDER BY created, secret_id",
-    [COSD_STMT_ACCOUNT_ADD] = "INSERT OR REPLACE INTO accounts(secret_id, appid, secret_key, created) VALUES(?,?,?,?)",
-    [COSD_STMT_BUCKET_INSERT] = "INSERT INTO buckets(name, appid, region, acl, created) VALUES(?,?,?,?,?)",
+    [COSD_STMT_ACCOUNTS] =
+        "SELECT appid, secret_id, secret_key FROM accounts ORDER BY created, secret_id",
+    [COSD_STMT_ACCOUNT_ADD] =
+        "INSERT OR REPLACE INTO accounts(secret_id, appid, secret_key, created) VALUES(?,?,?,?)",
+    [COSD_STMT_BUCKET_INSERT] =
+        "INSERT INTO buckets(name, appid, region, acl, created) VALUES(?,?,?,?,?)",
     [COSD_STMT_BUCKET_GET] = "SELECT name, appid, region, acl, created FROM buckets WHERE name=?",
     [COSD_STMT_BUCKET_HAS_OBJECTS] = "SELECT 1 FROM objects WHERE bucket=? LIMIT 1",
     [COSD_STMT_BUCKET_DELETE] = "DELETE FROM buckets WHERE name=?",
-    [COSD_STMT_BUCKET_LIST] = "SELECT name, appid, region, acl, created FROM buckets WHERE appid=? ORDER BY name",
-    [COSD_STMT_OBJ_GET] = "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
-                          " FROM objects WHERE bucket=? AND key=?",
+    [COSD_STMT_BUCKET_LIST] =
+        "SELECT name, appid, region, acl, created FROM buckets WHERE appid=? ORDER BY name",
+    [COSD_STMT_OBJ_GET] =
+        "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
+        " FROM objects WHERE bucket=? AND key=?",
     [COSD_STMT_OBJ_BLOB] = "SELECT blob FROM objects WHERE bucket=? AND key=?",
-    [COSD_STMT_OBJ_PUT] = "INSERT OR REPLACE INTO objects(bucket, key, size, etag, crc64, mtime, content_type,"
-                          " headers, storage_class, acl, blob) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+    [COSD_STMT_OBJ_PUT] =
+        "INSERT OR REPLACE INTO objects(bucket, key, size, etag, crc64, mtime, content_type,"
+        " headers, storage_class, acl, blob) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
     [COSD_STMT_OBJ_DELETE] = "DELETE FROM objects WHERE bucket=? AND key=?",
     [COSD_STMT_BLOB_USED] = "SELECT 1 FROM objects WHERE blob=? LIMIT 1",
-    [COSD_STMT_OBJ_SCAN] = "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
-                           " FROM objects WHERE bucket=?1 AND key > ?2 AND key >= ?3 ORDER BY key LIMIT ?4",
+    [COSD_STMT_OBJ_SCAN] =
+        "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
+        " FROM objects WHERE bucket=?1 AND key > ?2 AND key >= ?3 ORDER BY key LIMIT ?4",
+    [COSD_STMT_OBJ_LOOKUP] =
+        "SELECT b.name, b.appid, b.region, b.acl, b.created, o.key, o.size, o.etag, o.crc64, "
+        "o.mtime,"
+        " o.content_type, o.headers, o.storage_class, o.acl, o.blob FROM buckets b"
+        " LEFT JOIN objects o ON o.bucket = b.name AND o.key = ?2 WHERE b.name = ?1",
 };
 
 void cosd_store_log(const char *fmt, ...)
@@ -84,7 +99,8 @@ sqlite3_stmt *cosd_conn_stmt(cosd_conn_t *c, cosd_stmt_id_t id)
 {
     sqlite3_stmt *s = c->stmts[id];
     if (!s) {
-        if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+            SQLITE_OK) {
             cosd_store_log("prepare failed: %s", sqlite3_errmsg(c->db));
             return NULL;
         }
@@ -132,26 +148,38 @@ static bool open_conn(cosd_store_t *st, cosd_conn_t *c, bool first, char *err, s
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/cosd.db", st->dir);
-    int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open database %s: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+        snprintf(err, errlen, "cannot open database %s: %s", path,
+                 c->db ? sqlite3_errmsg(c->db) : "out of memory");
         return false;
     }
     sqlite3_busy_timeout(c->db, 30000);
     char *msg = NULL;
-    const char *pragmas = first ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                                : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
+    const char *pragmas =
+        first ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+              : "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;";
     if (sqlite3_exec(c->db, pragmas, NULL, NULL, &msg) != SQLITE_OK ||
         (first && sqlite3_exec(c->db, schema_sql, NULL, NULL, &msg) != SQLITE_OK)) {
-        snprintf(err, errlen, "cannot initialise database %s: %s", path, msg ? msg : sqlite3_errmsg(c->db));
+        snprintf(err, errlen, "cannot initialise database %s: %s", path,
+                 msg ? msg : sqlite3_errmsg(c->db));
         sqlite3_free(msg);
         return false;
+    }
+    /* Prepare every statement now: a broken one is a startup error, not a failing request. */
+    for (int id = 0; id < COSD_STMT_COUNT; id++) {
+        if (!stmt_sql[id] || sqlite3_prepare_v3(c->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                                                &c->stmts[id], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "cannot prepare statement %d: %s", id, sqlite3_errmsg(c->db));
+            return false;
+        }
     }
     return true;
 }
 
-cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_store_t **out, char *err,
-                                size_t errlen)
+cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_store_t **out,
+                                char *err, size_t errlen)
 {
     *out = NULL;
     if (strlen(dir) > 900) {
@@ -281,7 +309,7 @@ cosd_store_rc_t cosd_store_account_add(cosd_store_t *st, const cosd_account_t *a
     return rc;
 }
 
-static void read_bucket(sqlite3_stmt *s, cosd_bucket_t *b)
+void cosd_read_bucket(sqlite3_stmt *s, cosd_bucket_t *b)
 {
     copy_col(b->name, sizeof b->name, s, 0);
     copy_col(b->appid, sizeof b->appid, s, 1);
@@ -323,7 +351,7 @@ cosd_store_rc_t cosd_store_bucket_get(cosd_store_t *st, const char *name, cosd_b
         sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
         int r = sqlite3_step(s);
         if (r == SQLITE_ROW) {
-            read_bucket(s, out);
+            cosd_read_bucket(s, out);
             rc = COSD_ST_OK;
         } else if (r == SQLITE_DONE) {
             rc = COSD_ST_NOTFOUND;
@@ -377,7 +405,8 @@ out:
     return rc;
 }
 
-cosd_store_rc_t cosd_store_bucket_list(cosd_store_t *st, const char *appid, cosd_bucket_cb cb, void *ctx)
+cosd_store_rc_t cosd_store_bucket_list(cosd_store_t *st, const char *appid, cosd_bucket_cb cb,
+                                       void *ctx)
 {
     cosd_conn_t *c = cosd_conn_acquire(st);
     sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_BUCKET_LIST);
@@ -387,7 +416,7 @@ cosd_store_rc_t cosd_store_bucket_list(cosd_store_t *st, const char *appid, cosd
         int r;
         while ((r = sqlite3_step(s)) == SQLITE_ROW) {
             cosd_bucket_t b;
-            read_bucket(s, &b);
+            cosd_read_bucket(s, &b);
             cb(ctx, &b);
         }
         rc = r == SQLITE_DONE ? COSD_ST_OK : COSD_ST_ERROR;

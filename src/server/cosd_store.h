@@ -21,10 +21,11 @@ typedef enum cosd_store_rc {
 typedef struct cosd_store cosd_store_t;
 
 /* Opens (creating if needed) DIR/cosd.db, DIR/blobs and DIR/tmp; nconn database connections are
- * shared by the HTTP threads. With serve = true it takes an exclusive lock on DIR (one cosd per data
- * dir) and removes orphans (temp files, unreferenced blobs) before returning; without, it only reads. */
-cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_store_t **out, char *err,
-                                size_t errlen);
+ * shared by the HTTP threads. With serve = true it takes an exclusive lock on DIR (one cosd per
+ * data dir) and removes orphans (temp files, unreferenced blobs) before returning; without, it only
+ * reads. */
+cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_store_t **out,
+                                char *err, size_t errlen);
 void cosd_store_close(cosd_store_t *st);
 /* Number of orphan files removed by the last recovery (at open). */
 size_t cosd_store_orphans_removed(const cosd_store_t *st);
@@ -43,20 +44,22 @@ typedef struct cosd_bucket {
 
 cosd_store_rc_t cosd_store_bucket_create(cosd_store_t *st, const cosd_bucket_t *b); /* EXISTS */
 cosd_store_rc_t cosd_store_bucket_get(cosd_store_t *st, const char *name, cosd_bucket_t *out);
-cosd_store_rc_t cosd_store_bucket_delete(cosd_store_t *st, const char *name); /* NOTFOUND, NOTEMPTY */
+cosd_store_rc_t cosd_store_bucket_delete(cosd_store_t *st,
+                                         const char *name); /* NOTFOUND, NOTEMPTY */
 typedef void (*cosd_bucket_cb)(void *ctx, const cosd_bucket_t *b);
-cosd_store_rc_t cosd_store_bucket_list(cosd_store_t *st, const char *appid, cosd_bucket_cb cb, void *ctx);
+cosd_store_rc_t cosd_store_bucket_list(cosd_store_t *st, const char *appid, cosd_bucket_cb cb,
+                                       void *ctx);
 
 typedef struct cosd_object {
     char *key;
     int64_t size;
-    char etag[40];      /* hex MD5, no quotes */
+    char etag[40]; /* hex MD5, no quotes */
     uint64_t crc64;
     int64_t mtime;
     char *content_type;
-    char *headers;      /* JSON array of [name, value]: content headers and x-cos-meta-* */
+    char *headers; /* JSON array of [name, value]: content headers and x-cos-meta-* */
     char storage_class[32];
-    char acl[32];       /* "default" | "private" | "public-read" | "public-read-write" */
+    char acl[32]; /* "default" | "private" | "public-read" | "public-read-write" */
     char blob[40];
 } cosd_object_t;
 
@@ -65,6 +68,8 @@ void cosd_object_clear(cosd_object_t *o); /* frees the strings */
 /* A blob being written: a temp file in DIR/tmp until cosd_blob_finish moves it into DIR/blobs. */
 typedef struct cosd_blob_writer {
     int fd;
+    uint64_t written; /* bytes written so far */
+    uint64_t flushed; /* bytes handed to writeback (sync_file_range) */
     char id[40];
     char tmp_path[1200];
 } cosd_blob_writer_t;
@@ -83,20 +88,27 @@ int cosd_blob_open(cosd_store_t *st, const char *id);
 /* Inserts or replaces (bucket, o->key) in one transaction; unlinks the replaced blob when nothing
  * else references it. NOBUCKET when the bucket is gone. */
 cosd_store_rc_t cosd_store_object_put(cosd_store_t *st, const char *bucket, const cosd_object_t *o);
-cosd_store_rc_t cosd_store_object_get(cosd_store_t *st, const char *bucket, const char *key, cosd_object_t *out);
+cosd_store_rc_t cosd_store_object_get(cosd_store_t *st, const char *bucket, const char *key,
+                                      cosd_object_t *out);
+/* The bucket and, in the same read, the object: NOBUCKET (nothing set), NOTFOUND (*b set) or OK. */
+cosd_store_rc_t cosd_store_object_lookup(cosd_store_t *st, const char *bucket, const char *key, cosd_bucket_t *b,
+                                         cosd_object_t *out);
 /* OK also when it did not exist (*existed tells). */
-cosd_store_rc_t cosd_store_object_delete(cosd_store_t *st, const char *bucket, const char *key, bool *existed);
-/* Copies the metadata row of src to dst (sharing the immutable blob) with the given overrides, in one
- * transaction. dst fields other than key/blob/size/etag/crc64 come from *dst. NOTFOUND if src is gone. */
-cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket, const char *src_key,
-                                       const char *dst_bucket, cosd_object_t *dst);
+cosd_store_rc_t cosd_store_object_delete(cosd_store_t *st, const char *bucket, const char *key,
+                                         bool *existed);
+/* Copies the metadata row of src to dst (sharing the immutable blob) with the given overrides, in
+ * one transaction. dst fields other than key/blob/size/etag/crc64 come from *dst. NOTFOUND if src
+ * is gone. */
+cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket,
+                                       const char *src_key, const char *dst_bucket,
+                                       cosd_object_t *dst);
 
 /* Up to limit objects of bucket in byte order with key > after (NULL: from the start) and
  * key >= from (NULL: no bound). The callback returns false to stop early; objects passed to it are
  * only valid during the call. */
 typedef bool (*cosd_object_cb)(void *ctx, const cosd_object_t *o);
-cosd_store_rc_t cosd_store_object_scan(cosd_store_t *st, const char *bucket, const char *from, size_t from_len,
-                                       const char *after, size_t after_len, int limit, cosd_object_cb cb,
-                                       void *ctx);
+cosd_store_rc_t cosd_store_object_scan(cosd_store_t *st, const char *bucket, const char *from,
+                                       size_t from_len, const char *after, size_t after_len,
+                                       int limit, cosd_object_cb cb, void *ctx);
 
 #endif

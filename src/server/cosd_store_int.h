@@ -26,6 +26,7 @@ typedef enum cosd_stmt_id {
     COSD_STMT_OBJ_DELETE,
     COSD_STMT_BLOB_USED,
     COSD_STMT_OBJ_SCAN,
+    COSD_STMT_OBJ_LOOKUP,
     COSD_STMT_COUNT
 } cosd_stmt_id_t;
 
@@ -53,6 +54,8 @@ sqlite3_stmt *cosd_conn_stmt(cosd_conn_t *c, cosd_stmt_id_t id);
 bool cosd_conn_exec(cosd_conn_t *c, cosd_stmt_id_t id);
 void cosd_store_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cosd_mkdir_p(const char *path);
+/* Reads columns 0-4 (name, appid, region, acl, created) of a bucket row. */
+void cosd_read_bucket(sqlite3_stmt *s, cosd_bucket_t *b);
 /* Removes temp files and unreferenced blobs (at open, before serving). */
 cosd_store_rc_t cosd_store_recover(cosd_store_t *st, char *err, size_t errlen);
 

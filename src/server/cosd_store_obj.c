@@ -1,5 +1,6 @@
 /* cosd_store_obj: object metadata rows and their blob files. A blob is written to DIR/tmp, fsynced,
- * renamed into DIR/blobs/xx/ID and only then referenced by a committed row; recovery removes the rest. */
+ * renamed into DIR/blobs/xx/ID and only then referenced by a committed row; recovery removes the
+ * rest. */
 #include "cosd_store_int.h"
 #include "cosx_digest.h"
 #include "cosx_encode.h"
@@ -40,6 +41,7 @@ cosd_store_rc_t cosd_blob_begin(cosd_store_t *st, cosd_blob_writer_t *w)
 {
     unsigned char rnd[16];
     w->fd = -1;
+    w->written = w->flushed = 0;
     if (!cosx_random_bytes(rnd, sizeof rnd)) {
         cosd_store_log("random generator failed");
         return COSD_ST_ERROR;
@@ -67,6 +69,14 @@ cosd_store_rc_t cosd_blob_write(cosd_blob_writer_t *w, const void *data, size_t 
         }
         p += r;
         n -= (size_t)r;
+        w->written += (uint64_t)r;
+    }
+    /* Start writeback of every full window so that the fsync at the end has little left to do. */
+    const uint64_t window = 8u << 20;
+    if (w->written - w->flushed >= window) {
+        sync_file_range(w->fd, (off64_t)w->flushed, (off64_t)(w->written - w->flushed),
+                        SYNC_FILE_RANGE_WRITE);
+        w->flushed = w->written;
     }
     return COSD_ST_OK;
 }
@@ -138,25 +148,59 @@ static void text_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
     snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
-/* Columns: key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob. */
-static bool read_object(sqlite3_stmt *s, cosd_object_t *o)
+/* Columns from c: key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob.
+ */
+static bool read_object_at(sqlite3_stmt *s, int c, cosd_object_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->key = dup_col(s, 0);
-    o->size = sqlite3_column_int64(s, 1);
-    text_col(o->etag, sizeof o->etag, s, 2);
-    o->crc64 = (uint64_t)sqlite3_column_int64(s, 3);
-    o->mtime = sqlite3_column_int64(s, 4);
-    o->content_type = dup_col(s, 5);
-    o->headers = dup_col(s, 6);
-    text_col(o->storage_class, sizeof o->storage_class, s, 7);
-    text_col(o->acl, sizeof o->acl, s, 8);
-    text_col(o->blob, sizeof o->blob, s, 9);
+    o->key = dup_col(s, c + 0);
+    o->size = sqlite3_column_int64(s, c + 1);
+    text_col(o->etag, sizeof o->etag, s, c + 2);
+    o->crc64 = (uint64_t)sqlite3_column_int64(s, c + 3);
+    o->mtime = sqlite3_column_int64(s, c + 4);
+    o->content_type = dup_col(s, c + 5);
+    o->headers = dup_col(s, c + 6);
+    text_col(o->storage_class, sizeof o->storage_class, s, c + 7);
+    text_col(o->acl, sizeof o->acl, s, c + 8);
+    text_col(o->blob, sizeof o->blob, s, c + 9);
     if (!o->key || !o->content_type || !o->headers) {
         cosd_object_clear(o);
         return false;
     }
     return true;
+}
+
+static bool read_object(sqlite3_stmt *s, cosd_object_t *o)
+{
+    return read_object_at(s, 0, o);
+}
+
+cosd_store_rc_t cosd_store_object_lookup(cosd_store_t *st, const char *bucket, const char *key,
+                                         cosd_bucket_t *b, cosd_object_t *out)
+{
+    cosd_conn_t *c = cosd_conn_acquire(st);
+    sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_OBJ_LOOKUP);
+    cosd_store_rc_t rc = COSD_ST_ERROR;
+    memset(out, 0, sizeof *out);
+    if (s) {
+        sqlite3_bind_text(s, 1, bucket, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
+        int r = sqlite3_step(s);
+        if (r == SQLITE_ROW) {
+            cosd_read_bucket(s, b);
+            if (sqlite3_column_type(s, 5) == SQLITE_NULL)
+                rc = COSD_ST_NOTFOUND;
+            else
+                rc = read_object_at(s, 5, out) ? COSD_ST_OK : COSD_ST_ERROR;
+        } else if (r == SQLITE_DONE) {
+            rc = COSD_ST_NOBUCKET;
+        } else {
+            cosd_store_log("object lookup failed: %s", sqlite3_errmsg(c->db));
+        }
+        sqlite3_reset(s);
+    }
+    cosd_conn_release(st, c);
+    return rc;
 }
 
 /* Within a transaction: is the blob still referenced by some row? */
@@ -209,7 +253,8 @@ static bool insert_row(cosd_conn_t *c, const char *bucket, const cosd_object_t *
     sqlite3_bind_text(s, 4, o->etag, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, (sqlite3_int64)o->crc64);
     sqlite3_bind_int64(s, 6, o->mtime);
-    sqlite3_bind_text(s, 7, o->content_type ? o->content_type : "application/octet-stream", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, o->content_type ? o->content_type : "application/octet-stream", -1,
+                      SQLITE_STATIC);
     sqlite3_bind_text(s, 8, o->headers ? o->headers : "[]", -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 9, o->storage_class[0] ? o->storage_class : "STANDARD", -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 10, o->acl[0] ? o->acl : "default", -1, SQLITE_STATIC);
@@ -221,10 +266,10 @@ static bool insert_row(cosd_conn_t *c, const char *bucket, const cosd_object_t *
     return r == SQLITE_DONE;
 }
 
-/* Replaces or removes the row of (bucket, key), then commits; unlinks the blob it referenced when no
- * other row uses it. o NULL means delete. */
-static cosd_store_rc_t write_row(cosd_store_t *st, const char *bucket, const char *key, const cosd_object_t *o,
-                                 bool *existed)
+/* Replaces or removes the row of (bucket, key), then commits; unlinks the blob it referenced when
+ * no other row uses it. o NULL means delete. */
+static cosd_store_rc_t write_row(cosd_store_t *st, const char *bucket, const char *key,
+                                 const cosd_object_t *o, bool *existed)
 {
     cosd_conn_t *c = cosd_conn_acquire(st);
     cosd_store_rc_t rc = COSD_ST_ERROR;
@@ -275,12 +320,14 @@ cosd_store_rc_t cosd_store_object_put(cosd_store_t *st, const char *bucket, cons
     return write_row(st, bucket, o->key, o, NULL);
 }
 
-cosd_store_rc_t cosd_store_object_delete(cosd_store_t *st, const char *bucket, const char *key, bool *existed)
+cosd_store_rc_t cosd_store_object_delete(cosd_store_t *st, const char *bucket, const char *key,
+                                         bool *existed)
 {
     return write_row(st, bucket, key, NULL, existed);
 }
 
-cosd_store_rc_t cosd_store_object_get(cosd_store_t *st, const char *bucket, const char *key, cosd_object_t *out)
+cosd_store_rc_t cosd_store_object_get(cosd_store_t *st, const char *bucket, const char *key,
+                                      cosd_object_t *out)
 {
     cosd_conn_t *c = cosd_conn_acquire(st);
     sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_OBJ_GET);
@@ -301,8 +348,9 @@ cosd_store_rc_t cosd_store_object_get(cosd_store_t *st, const char *bucket, cons
     return rc;
 }
 
-cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket, const char *src_key,
-                                       const char *dst_bucket, cosd_object_t *dst)
+cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket,
+                                       const char *src_key, const char *dst_bucket,
+                                       cosd_object_t *dst)
 {
     cosd_conn_t *c = cosd_conn_acquire(st);
     cosd_store_rc_t rc = COSD_ST_ERROR;
@@ -353,9 +401,9 @@ out:
     return rc;
 }
 
-cosd_store_rc_t cosd_store_object_scan(cosd_store_t *st, const char *bucket, const char *from, size_t from_len,
-                                       const char *after, size_t after_len, int limit, cosd_object_cb cb,
-                                       void *ctx)
+cosd_store_rc_t cosd_store_object_scan(cosd_store_t *st, const char *bucket, const char *from,
+                                       size_t from_len, const char *after, size_t after_len,
+                                       int limit, cosd_object_cb cb, void *ctx)
 {
     cosd_conn_t *c = cosd_conn_acquire(st);
     sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_OBJ_SCAN);

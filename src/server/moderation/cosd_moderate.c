@@ -21,7 +21,8 @@ static void usage(FILE *f)
           "  --config FILE   cosd's JSON configuration; its \"moderation\" object is used\n"
           "  --biz-type ID   moderation policy (BizType) to apply; default policy otherwise\n"
           "  --json          print the JobsDetail object (Detail callback shape)\n"
-          "Exit status: 0 when the file was moderated (whatever the verdict), 1 when it could not be,\n"
+          "Exit status: 0 when the file was moderated (whatever the verdict), 1 when it could not "
+          "be,\n"
           "2 on a usage or configuration error.\n",
           f);
 }
@@ -68,26 +69,29 @@ static const char *pick_library_dir(const cJSON *mod)
 static void print_text(const char *path, const cosm_result_t *r)
 {
     static const char *const verdict[] = {"normal", "violating", "suspected"};
-    printf("%s: %s (Result %d, %s), %.1f s of audio, %zu section(s), processed in %.2f s\n", path, r->label,
-           r->result, verdict[r->result], r->duration_ms / 1000.0, r->n_sections, r->total_seconds);
+    printf("%s: %s (Result %d, %s), %.1f s of audio, %zu section(s), processed in %.2f s\n", path,
+           r->label, r->result, verdict[r->result], r->duration_ms / 1000.0, r->n_sections,
+           r->total_seconds);
     printf("AudioText: %s\n", r->audio_text);
     for (int k = 0; k < COSM_SCENE_COUNT; k++) {
         const cosm_scene_info_t *i = &r->info[k];
         if (!i->audited)
             continue;
-        printf("  %-9s HitFlag %d  Score %3d", cosm_scene_name((cosm_scene_t)k), i->hit_flag, i->score);
+        printf("  %-9s HitFlag %d  Score %3d", cosm_scene_name((cosm_scene_t)k), i->hit_flag,
+               i->score);
         for (size_t j = 0; j < i->n_keywords; j++)
             printf("%s%s", j ? ", " : "  keywords: ", i->keywords[j]);
         putchar('\n');
     }
     for (size_t s = 0; s < r->n_sections; s++) {
         const cosm_section_t *sec = &r->sections[s];
-        printf("Section %zu  %7.2f s +%5.2f s  %-9s Result %d  \"%s\"\n", s, sec->offset_ms / 1000.0,
-               sec->duration_ms / 1000.0, sec->label, sec->result, sec->text);
+        printf("Section %zu  %7.2f s +%5.2f s  %-9s Result %d  \"%s\"\n", s,
+               sec->offset_ms / 1000.0, sec->duration_ms / 1000.0, sec->label, sec->result,
+               sec->text);
     }
     for (size_t l = 0; l < r->n_list_hits; l++)
-        printf("List %s (%s): %s\n", r->list_hits[l].list_name, r->list_hits[l].list_type ? "block" : "allow",
-               r->list_hits[l].entity);
+        printf("List %s (%s): %s\n", r->list_hits[l].list_name,
+               r->list_hits[l].list_type ? "block" : "allow", r->list_hits[l].entity);
 }
 
 int main(int argc, char **argv)
@@ -102,11 +106,21 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "c:b:jh", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': config = optarg; break;
-        case 'b': biz = optarg; break;
-        case 'j': json = true; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'c':
+            config = optarg;
+            break;
+        case 'b':
+            biz = optarg;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc - 1) {
@@ -146,7 +160,7 @@ int main(int argc, char **argv)
     if (!w) {
         fprintf(stderr, "cosd-moderate: %s\n", err.message);
         cosm_engine_free(e);
-        return 1;
+        return err.code == COSM_ERR_CONFIG ? 2 : 1;
     }
     cosm_request_t req = {.biz_type = biz};
     cosm_result_t *r = NULL;

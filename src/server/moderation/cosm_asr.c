@@ -19,7 +19,8 @@ static int check_path(const char *what, const char *path, cosm_error_t *err)
 {
     if (access(path, R_OK) != 0)
         return cosm_fail(err, COSM_ERR_INTERNAL,
-                         "speech %s '%s' is not readable; install pocketsphinx-en-us or set moderation.models.%s",
+                         "speech %s '%s' is not readable; install pocketsphinx-en-us or set "
+                         "moderation.models.%s",
                          what, path, what);
     return COSM_OK;
 }
@@ -37,14 +38,34 @@ cosm_worker_t *cosm_worker_new(const cosm_engine_t *e, cosm_error_t *err)
     w->engine = e;
     char maxhmm[32];
     snprintf(maxhmm, sizeof(maxhmm), "%d", e->asr.max_hmm_per_frame);
-    cmd_ln_t *c = cmd_ln_init(NULL, ps_args(), TRUE, "-hmm", e->asr.hmm, "-lm", e->asr.lm, "-dict", e->asr.dict,
-                              "-maxhmmpf", maxhmm, NULL);
-    ps_decoder_t *ps = c ? ps_init(c) : NULL;
-    if (!ps) {
-        if (c)
-            cmd_ln_free_r(c);
+    size_t argc = 9 + e->asr.n_options;
+    char **argv = calloc(argc + 1, sizeof(*argv));
+    if (!argv) {
         free(w);
-        cosm_fail(err, COSM_ERR_INTERNAL, "PocketSphinx could not load the models (hmm '%s', lm '%s', dict '%s')",
+        cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    const char *fixed[] = {"cosd",  "-hmm",      e->asr.hmm,  "-lm", e->asr.lm,
+                           "-dict", e->asr.dict, "-maxhmmpf", maxhmm};
+    for (size_t i = 0; i < 9; i++)
+        argv[i] = (char *)fixed[i];
+    for (size_t i = 0; i < e->asr.n_options; i++)
+        argv[9 + i] = e->asr.options[i];
+    cmd_ln_t *c = cmd_ln_parse_r(NULL, ps_args(), (int32)argc, argv, TRUE);
+    free(argv);
+    if (!c) {
+        free(w);
+        cosm_fail(err, COSM_ERR_CONFIG,
+                  "PocketSphinx rejected moderation.models.decoder_options (unknown name or bad "
+                  "value)");
+        return NULL;
+    }
+    ps_decoder_t *ps = ps_init(c);
+    if (!ps) {
+        cmd_ln_free_r(c);
+        free(w);
+        cosm_fail(err, COSM_ERR_INTERNAL,
+                  "PocketSphinx could not load the models (hmm '%s', lm '%s', dict '%s')",
                   e->asr.hmm, e->asr.lm, e->asr.dict);
         return NULL;
     }
@@ -118,17 +139,20 @@ static int write_kws(cosm_worker_t *w, const cosm_policy_t *pol, cosm_error_t *e
         return COSM_OK;
     if (!w->kws_path[0]) {
         const char *tmp = getenv("TMPDIR");
-        snprintf(w->kws_path, sizeof(w->kws_path), "%s/cosm-kws-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        snprintf(w->kws_path, sizeof(w->kws_path), "%s/cosm-kws-XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
         int fd = mkstemp(w->kws_path);
         if (fd < 0) {
             w->kws_path[0] = '\0';
-            return cosm_fail(err, COSM_ERR_INTERNAL, "cannot create a keyword-spotting file in the temp directory");
+            return cosm_fail(err, COSM_ERR_INTERNAL,
+                             "cannot create a keyword-spotting file in the temp directory");
         }
         close(fd);
     }
     FILE *f = fopen(w->kws_path, "w");
     if (!f)
-        return cosm_fail(err, COSM_ERR_INTERNAL, "cannot write the keyword-spotting file %s", w->kws_path);
+        return cosm_fail(err, COSM_ERR_INTERNAL, "cannot write the keyword-spotting file %s",
+                         w->kws_path);
     const cosm_engine_t *e = w->engine;
     size_t written = 0;
     for (size_t i = 0; i < pol->n_libs; i++) {
@@ -151,7 +175,8 @@ static int write_kws(cosm_worker_t *w, const cosm_policy_t *pol, cosm_error_t *e
     return COSM_OK;
 }
 
-static int push_word(cosm_hyp_t *h, size_t *cap, const char *raw, char *phones, int64_t s, int64_t e)
+static int push_word(cosm_hyp_t *h, size_t *cap, const char *raw, char *phones, int64_t s,
+                     int64_t e)
 {
     if (h->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 32;
@@ -172,8 +197,8 @@ static int push_word(cosm_hyp_t *h, size_t *cap, const char *raw, char *phones, 
     return 0;
 }
 
-static int spot(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, size_t n, cosm_hyp_t *out,
-                cosm_error_t *err)
+static int spot(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, size_t n,
+                cosm_hyp_t *out, cosm_error_t *err)
 {
     ps_decoder_t *ps = w->ps;
     const char *dflt = ps_get_search(ps);
@@ -183,7 +208,8 @@ static int spot(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, 
     if (rc != COSM_OK)
         return rc;
     if (ps_set_search(ps, "cosm_kws") != 0)
-        return cosm_fail(err, COSM_ERR_INTERNAL, "PocketSphinx could not switch to keyword spotting");
+        return cosm_fail(err, COSM_ERR_INTERNAL,
+                         "PocketSphinx could not switch to keyword spotting");
     rc = COSM_OK;
     if (ps_start_utt(ps) < 0 || ps_process_raw(ps, pcm, n, FALSE, TRUE) < 0 || ps_end_utt(ps) < 0)
         rc = cosm_fail(err, COSM_ERR_INTERNAL, "keyword spotting failed on a section");
@@ -192,7 +218,7 @@ static int spot(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, 
         if (!word || is_filler(word))
             continue;
         char **p = realloc(out->spotted, (out->n_spotted + 1) * sizeof(*p));
-        char *s = cosm_strdup(word);
+        char *s = cosm_normalize_phrase(word); /* the spotter appends a space */
         if (!p || !s) {
             free(s);
             if (p)
@@ -208,8 +234,8 @@ static int spot(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, 
     return rc;
 }
 
-int cosm_asr_recognize(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, size_t n, cosm_hyp_t *out,
-                       cosm_error_t *err)
+int cosm_asr_recognize(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t *pcm, size_t n,
+                       cosm_hyp_t *out, cosm_error_t *err)
 {
     ps_decoder_t *ps = w->ps;
     memset(out, 0, sizeof(*out));
@@ -223,7 +249,8 @@ int cosm_asr_recognize(cosm_worker_t *w, const cosm_policy_t *pol, const int16_t
         int sf = 0, ef = 0;
         ps_seg_frames(seg, &sf, &ef);
         char *ph = ps_lookup_word(ps, word);
-        int rc = push_word(out, &cap, word, ph ? ph : "", (int64_t)sf * FRAME_MS, (int64_t)(ef + 1) * FRAME_MS);
+        int rc = push_word(out, &cap, word, ph ? ph : "", (int64_t)sf * FRAME_MS,
+                           (int64_t)(ef + 1) * FRAME_MS);
         ckd_free(ph);
         if (rc < 0) {
             ps_seg_free(seg);

@@ -22,13 +22,13 @@ uint8_t *cosm_wav_bytes(const int16_t *pcm, size_t n, size_t *len)
     memcpy(b, "RIFF", 4);
     put_le(b + 4, (uint32_t)(36 + data), 4);
     memcpy(b + 8, "WAVEfmt ", 8);
-    put_le(b + 16, 16, 4);              /* fmt chunk size */
-    put_le(b + 20, 1, 2);               /* PCM */
-    put_le(b + 22, 1, 2);               /* mono */
-    put_le(b + 24, COSM_RATE, 4);       /* sample rate */
-    put_le(b + 28, COSM_RATE * 2, 4);   /* byte rate */
-    put_le(b + 32, 2, 2);               /* block align */
-    put_le(b + 34, 16, 2);              /* bits per sample */
+    put_le(b + 16, 16, 4);            /* fmt chunk size */
+    put_le(b + 20, 1, 2);             /* PCM */
+    put_le(b + 22, 1, 2);             /* mono */
+    put_le(b + 24, COSM_RATE, 4);     /* sample rate */
+    put_le(b + 28, COSM_RATE * 2, 4); /* byte rate */
+    put_le(b + 32, 2, 2);             /* block align */
+    put_le(b + 34, 16, 2);            /* bits per sample */
     memcpy(b + 36, "data", 4);
     put_le(b + 40, (uint32_t)data, 4);
     for (size_t i = 0; i < n; i++)

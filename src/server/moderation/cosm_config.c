@@ -3,12 +3,14 @@
  * lists, policies by BizType) and finds the policy of a request. Schema: docs/moderation.md. */
 #include "cosm_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CONF_FAIL(...) cosm_fail(err, COSM_ERR_CONFIG, __VA_ARGS__)
 
-static int get_int(const cJSON *o, const char *key, double lo, double hi, int64_t *v, cosm_error_t *err)
+static int get_int(const cJSON *o, const char *key, double lo, double hi, int64_t *v,
+                   cosm_error_t *err)
 {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!x)
@@ -55,13 +57,46 @@ static int parse_models(cosm_engine_t *e, const cJSON *m, cosm_error_t *err)
     if ((rc = check_object(m, "models", err)) || !m)
         return rc;
     if ((rc = get_str(m, "hmm", &e->asr.hmm, err)) || (rc = get_str(m, "lm", &e->asr.lm, err)) ||
-        (rc = get_str(m, "dict", &e->asr.dict, err)) || (rc = get_int(m, "max_hmm_per_frame", 100, 1e6, &v, err)))
+        (rc = get_str(m, "dict", &e->asr.dict, err)) ||
+        (rc = get_int(m, "max_hmm_per_frame", 100, 1e6, &v, err)))
         return rc;
     e->asr.max_hmm_per_frame = (int)v;
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(m, "decoder_options"), *x;
+    if ((rc = check_object(o, "models.decoder_options", err)))
+        return rc;
+    cJSON_ArrayForEach(x, o)
+    {
+        char num[64];
+        const char *val = cJSON_IsString(x) ? x->valuestring : NULL;
+        if (cJSON_IsNumber(x)) {
+            snprintf(num, sizeof(num), "%.17g", x->valuedouble);
+            val = num;
+        } else if (cJSON_IsBool(x)) {
+            val = cJSON_IsTrue(x) ? "yes" : "no";
+        }
+        if (!val || !*x->string)
+            return CONF_FAIL(
+                "moderation: \"models.decoder_options.%s\" must be a string, number or boolean",
+                x->string);
+        char **p = realloc(e->asr.options, (e->asr.n_options + 2) * sizeof(*p));
+        if (!p)
+            return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
+        e->asr.options = p;
+        size_t nl = strlen(x->string) + 2;
+        char *name = malloc(nl);
+        if (name)
+            snprintf(name, nl, "-%s", x->string[0] == '-' ? x->string + 1 : x->string);
+        p[e->asr.n_options] = name;
+        p[e->asr.n_options + 1] = cosm_strdup(val);
+        e->asr.n_options += 2;
+        if (!name || !p[e->asr.n_options - 1])
+            return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
+    }
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(m, "kws_threshold");
     if (t) {
         if (!cJSON_IsNumber(t) || t->valuedouble <= 0 || t->valuedouble >= 1)
-            return CONF_FAIL("moderation: \"models.kws_threshold\" must be a number between 0 and 1, e.g. 1e-20");
+            return CONF_FAIL("moderation: \"models.kws_threshold\" must be a number between 0 and "
+                             "1, e.g. 1e-20");
         e->asr.kws_threshold = t->valuedouble;
     }
     return COSM_OK;
@@ -115,15 +150,19 @@ static int scene_of(const cJSON *o, int dflt, const char *where, int *scene, cos
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "scene");
     if (!s) {
         if (dflt < 0)
-            return CONF_FAIL("moderation: %s needs a \"scene\" (Porn, Ads, Illegal, Abuse, Terrorism, Politics, "
-                             "Teenager)", where);
+            return CONF_FAIL(
+                "moderation: %s needs a \"scene\" (Porn, Ads, Illegal, Abuse, Terrorism, Politics, "
+                "Teenager)",
+                where);
         *scene = dflt;
         return COSM_OK;
     }
     *scene = cJSON_IsString(s) ? cosm_scene_from_name(s->valuestring) : -1;
     if (*scene < 0)
-        return CONF_FAIL("moderation: %s: unknown scene (use Porn, Ads, Illegal, Abuse, Terrorism, Politics, "
-                         "Teenager)", where);
+        return CONF_FAIL(
+            "moderation: %s: unknown scene (use Porn, Ads, Illegal, Abuse, Terrorism, Politics, "
+            "Teenager)",
+            where);
     return COSM_OK;
 }
 
@@ -131,7 +170,8 @@ static int parse_library(cosm_engine_t *e, const cJSON *lj, cosm_error_t *err)
 {
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(lj, "name");
     if (!cJSON_IsObject(lj) || !cJSON_IsString(name) || !*name->valuestring)
-        return CONF_FAIL("moderation: each entry of \"libraries\" must be an object with a \"name\"");
+        return CONF_FAIL(
+            "moderation: each entry of \"libraries\" must be an object with a \"name\"");
     for (size_t i = 0; i < e->n_libs; i++)
         if (strcmp(e->libs[i].name, name->valuestring) == 0)
             return CONF_FAIL("moderation: library name '%s' is used twice", name->valuestring);
@@ -144,12 +184,15 @@ static int parse_library(cosm_engine_t *e, const cJSON *lj, cosm_error_t *err)
     if (!lib->name)
         return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     int dflt = -1, rc;
-    if (cJSON_GetObjectItemCaseSensitive(lj, "scene") && (rc = scene_of(lj, -1, lib->name, &dflt, err)))
+    if (cJSON_GetObjectItemCaseSensitive(lj, "scene") &&
+        (rc = scene_of(lj, -1, lib->name, &dflt, err)))
         return rc;
     const cJSON *file = cJSON_GetObjectItemCaseSensitive(lj, "file");
     if (file) {
         if (!cJSON_IsString(file) || dflt < 0)
-            return CONF_FAIL("moderation: library '%s': \"file\" must be a path and needs a \"scene\"", lib->name);
+            return CONF_FAIL(
+                "moderation: library '%s': \"file\" must be a path and needs a \"scene\"",
+                lib->name);
         if ((rc = cosm_library_load_file(lib, file->valuestring, dflt, err)))
             return rc;
     }
@@ -162,20 +205,23 @@ static int parse_library(cosm_engine_t *e, const cJSON *lj, cosm_error_t *err)
         const cJSON *sub = cJSON_GetObjectItemCaseSensitive(en, "sub_label");
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(en, "weight");
         if (!cJSON_IsString(kw) || (sub && !cJSON_IsString(sub)) || (w && !cJSON_IsNumber(w)))
-            return CONF_FAIL("moderation: library '%s': each entry needs a string \"keyword\" (optional "
-                             "\"sub_label\" string, \"weight\" 1..100, \"scene\")", lib->name);
+            return CONF_FAIL(
+                "moderation: library '%s': each entry needs a string \"keyword\" (optional "
+                "\"sub_label\" string, \"weight\" 1..100, \"scene\")",
+                lib->name);
         int scene;
         if ((rc = scene_of(en, dflt, lib->name, &scene, err)))
             return rc;
         if (w && (w->valuedouble < 1 || w->valuedouble > 100))
             return CONF_FAIL("moderation: library '%s': weight of '%s' must be 1..100", lib->name,
                              kw->valuestring);
-        if ((rc = cosm_library_add(lib, kw->valuestring, sub ? sub->valuestring : "", w ? (int)w->valuedouble : 95,
-                                   scene, err)))
+        if ((rc = cosm_library_add(lib, kw->valuestring, sub ? sub->valuestring : "",
+                                   w ? (int)w->valuedouble : 95, scene, err)))
             return rc;
     }
     if (lib->n_entries == 0)
-        return CONF_FAIL("moderation: library '%s' has no entries (give \"entries\" or \"file\")", lib->name);
+        return CONF_FAIL("moderation: library '%s' has no entries (give \"entries\" or \"file\")",
+                         lib->name);
     return COSM_OK;
 }
 
@@ -186,12 +232,15 @@ static int parse_list(cosm_engine_t *e, const cJSON *lj, cosm_error_t *err)
     const cJSON *ents = cJSON_GetObjectItemCaseSensitive(lj, "entities"), *x;
     int t = -1;
     if (cJSON_IsString(type))
-        t = strcmp(type->valuestring, "allow") == 0 ? 0 : strcmp(type->valuestring, "block") == 0 ? 1 : -1;
+        t = strcmp(type->valuestring, "allow") == 0   ? 0
+            : strcmp(type->valuestring, "block") == 0 ? 1
+                                                      : -1;
     else if (cJSON_IsNumber(type) && (type->valueint == 0 || type->valueint == 1))
         t = type->valueint;
     if (!cJSON_IsObject(lj) || !cJSON_IsString(name) || t < 0 || !cJSON_IsArray(ents))
-        return CONF_FAIL("moderation: each entry of \"lists\" needs \"name\", \"type\" (\"allow\" or \"block\") "
-                         "and \"entities\" (array of strings)");
+        return CONF_FAIL(
+            "moderation: each entry of \"lists\" needs \"name\", \"type\" (\"allow\" or \"block\") "
+            "and \"entities\" (array of strings)");
     cosm_list_t *p = realloc(e->lists, (e->n_lists + 1) * sizeof(*p));
     if (!p)
         return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
@@ -225,9 +274,10 @@ static int add_index(size_t **arr, size_t *n, size_t v)
     return 0;
 }
 
-/* Fills a policy from its JSON (NULL = the built-in default: every scene, system libraries, every list). */
-static int parse_policy(const cosm_engine_t *e, const cJSON *pj, const int thresholds[2], cosm_policy_t *pol,
-                        cosm_error_t *err)
+/* Fills a policy from its JSON (NULL = the built-in default: every scene, system libraries, every
+ * list). */
+static int parse_policy(const cosm_engine_t *e, const cJSON *pj, const int thresholds[2],
+                        cosm_policy_t *pol, cosm_error_t *err)
 {
     const cJSON *x;
     int rc;
@@ -247,9 +297,11 @@ static int parse_policy(const cosm_engine_t *e, const cJSON *pj, const int thres
     }
     const cJSON *sys = pj ? cJSON_GetObjectItemCaseSensitive(pj, "system_libraries") : NULL;
     if (sys && !cJSON_IsBool(sys))
-        return CONF_FAIL("moderation: policy '%s': \"system_libraries\" must be true or false", pol->biz_type);
+        return CONF_FAIL("moderation: policy '%s': \"system_libraries\" must be true or false",
+                         pol->biz_type);
     for (size_t i = 0; i < e->n_libs; i++)
-        if (e->libs[i].lib_type == 1 && (!sys || cJSON_IsTrue(sys)) && add_index(&pol->libs, &pol->n_libs, i))
+        if (e->libs[i].lib_type == 1 && (!sys || cJSON_IsTrue(sys)) &&
+            add_index(&pol->libs, &pol->n_libs, i))
             return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     const cJSON *libs = pj ? cJSON_GetObjectItemCaseSensitive(pj, "libraries") : NULL;
     if ((rc = check_array(libs, "policies[].libraries", err)))
@@ -261,8 +313,9 @@ static int parse_policy(const cosm_engine_t *e, const cJSON *pj, const int thres
                                   strcmp(e->libs[i].name, x->valuestring) == 0))
             i++;
         if (i == e->n_libs)
-            return CONF_FAIL("moderation: policy '%s' names library '%s', which is not in \"libraries\"",
-                             pol->biz_type, cJSON_IsString(x) ? x->valuestring : "?");
+            return CONF_FAIL(
+                "moderation: policy '%s' names library '%s', which is not in \"libraries\"",
+                pol->biz_type, cJSON_IsString(x) ? x->valuestring : "?");
         if (add_index(&pol->libs, &pol->n_libs, i))
             return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     }
@@ -271,34 +324,39 @@ static int parse_policy(const cosm_engine_t *e, const cJSON *pj, const int thres
         return rc;
     for (size_t i = 0; i < e->n_lists; i++) {
         bool use = lists == NULL;
-        cJSON_ArrayForEach(x, lists) use = use || (cJSON_IsString(x) && strcmp(x->valuestring, e->lists[i].name) == 0);
+        cJSON_ArrayForEach(x, lists) use =
+            use || (cJSON_IsString(x) && strcmp(x->valuestring, e->lists[i].name) == 0);
         if (use && add_index(&pol->lists, &pol->n_lists, i))
             return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     }
     cJSON_ArrayForEach(x, lists)
     {
         size_t i = 0;
-        while (i < e->n_lists && !(cJSON_IsString(x) && strcmp(x->valuestring, e->lists[i].name) == 0))
+        while (i < e->n_lists &&
+               !(cJSON_IsString(x) && strcmp(x->valuestring, e->lists[i].name) == 0))
             i++;
         if (i == e->n_lists)
-            return CONF_FAIL("moderation: policy '%s' names list '%s', which is not in \"lists\"", pol->biz_type,
-                             cJSON_IsString(x) ? x->valuestring : "?");
+            return CONF_FAIL("moderation: policy '%s' names list '%s', which is not in \"lists\"",
+                             pol->biz_type, cJSON_IsString(x) ? x->valuestring : "?");
     }
     const cJSON *th = pj ? cJSON_GetObjectItemCaseSensitive(pj, "thresholds") : NULL;
     if (th) {
         int64_t a = pol->suspect_from, b = pol->violate_from;
-        if ((rc = check_object(th, "thresholds", err)) || (rc = get_int(th, "suspected", 1, 100, &a, err)) ||
+        if ((rc = check_object(th, "thresholds", err)) ||
+            (rc = get_int(th, "suspected", 1, 100, &a, err)) ||
             (rc = get_int(th, "violating", 1, 100, &b, err)))
             return rc;
         pol->suspect_from = (int)a;
         pol->violate_from = (int)b;
     }
     if (pol->suspect_from > pol->violate_from)
-        return CONF_FAIL("moderation: policy '%s': \"suspected\" threshold is above \"violating\"", pol->biz_type);
+        return CONF_FAIL("moderation: policy '%s': \"suspected\" threshold is above \"violating\"",
+                         pol->biz_type);
     return COSM_OK;
 }
 
-static int add_policy(cosm_engine_t *e, const cJSON *pj, const char *biz, const int th[2], cosm_error_t *err)
+static int add_policy(cosm_engine_t *e, const cJSON *pj, const char *biz, const int th[2],
+                      cosm_error_t *err)
 {
     cosm_policy_t *p = realloc(e->policies, (e->n_policies + 1) * sizeof(*p));
     if (!p)
@@ -311,7 +369,8 @@ static int add_policy(cosm_engine_t *e, const cJSON *pj, const char *biz, const 
     return parse_policy(e, pj, th, pol, err);
 }
 
-int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_dir, cosm_error_t *err)
+int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_dir,
+                      cosm_error_t *err)
 {
     int rc;
     if (conf && !cJSON_IsObject(conf))
@@ -325,7 +384,8 @@ int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_
         if ((rc = parse_scalars(e, conf, err)))
             return rc;
     }
-    if ((rc = cosm_load_system_libraries(e, *library_dir && **library_dir ? *library_dir : cosm_default_library_dir(), err)))
+    if ((rc = cosm_load_system_libraries(
+             e, *library_dir && **library_dir ? *library_dir : cosm_default_library_dir(), err)))
         return rc;
     int th[2] = {61, 91};
     const cJSON *x, *libs = NULL, *lists = NULL, *pols = NULL, *dp = NULL;
@@ -333,7 +393,8 @@ int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(conf, "thresholds");
         int64_t a = th[0], b = th[1];
         if ((rc = check_object(t, "thresholds", err)) ||
-            (t && ((rc = get_int(t, "suspected", 1, 100, &a, err)) || (rc = get_int(t, "violating", 1, 100, &b, err)))))
+            (t && ((rc = get_int(t, "suspected", 1, 100, &a, err)) ||
+                   (rc = get_int(t, "violating", 1, 100, &b, err)))))
             return rc;
         th[0] = (int)a;
         th[1] = (int)b;
@@ -342,7 +403,8 @@ int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_
         pols = cJSON_GetObjectItemCaseSensitive(conf, "policies");
         dp = cJSON_GetObjectItemCaseSensitive(conf, "default_policy");
         if ((rc = check_array(libs, "libraries", err)) || (rc = check_array(lists, "lists", err)) ||
-            (rc = check_array(pols, "policies", err)) || (rc = check_object(dp, "default_policy", err)))
+            (rc = check_array(pols, "policies", err)) ||
+            (rc = check_object(dp, "default_policy", err)))
             return rc;
     }
     cJSON_ArrayForEach(x, libs) if ((rc = parse_library(e, x, err))) return rc;
@@ -353,7 +415,8 @@ int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_
     {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(x, "biz_type");
         if (!cJSON_IsObject(x) || !cJSON_IsString(b) || !*b->valuestring)
-            return CONF_FAIL("moderation: each entry of \"policies\" needs a non-empty \"biz_type\"");
+            return CONF_FAIL(
+                "moderation: each entry of \"policies\" needs a non-empty \"biz_type\"");
         if (cosm_find_policy(e, b->valuestring) != NULL)
             return CONF_FAIL("moderation: BizType '%s' is configured twice", b->valuestring);
         if ((rc = add_policy(e, x, b->valuestring, th, err)))

@@ -9,6 +9,7 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
 #include <libswresample/swresample.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,27 +81,46 @@ static int convert(dec_ctx_t *d, const AVFrame *f, pcm_out_t *o)
 static int open_input(dec_ctx_t *d, const char *path, cosm_error_t *err)
 {
     char eb[128];
-    int rc = avformat_open_input(&d->fmt, path, NULL, NULL);
+    /* Local files only: "file:" keeps names with a colon from being read as protocols, and the
+     * whitelist stops playlists or concat lists inside the file from reaching anything else. */
+    size_t ul = strlen(path) + 6;
+    char *url = malloc(ul);
+    AVDictionary *opts = NULL;
+    if (!url || av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0) {
+        free(url);
+        av_dict_free(&opts);
+        return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
+    }
+    snprintf(url, ul, "file:%s", path);
+    int rc = avformat_open_input(&d->fmt, url, NULL, &opts);
+    free(url);
+    av_dict_free(&opts);
     if (rc < 0)
-        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': not a recognised audio or video format (%s)",
-                         path, av_err(rc, eb, sizeof(eb)));
+        return cosm_fail(err, COSM_ERR_DECODE,
+                         "cannot decode '%s': not a recognised audio or video format (%s)", path,
+                         av_err(rc, eb, sizeof(eb)));
     rc = avformat_find_stream_info(d->fmt, NULL);
     if (rc < 0)
-        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': stream information unreadable (%s)", path,
+        return cosm_fail(err, COSM_ERR_DECODE,
+                         "cannot decode '%s': stream information unreadable (%s)", path,
                          av_err(rc, eb, sizeof(eb)));
     const AVCodec *dec = NULL;
     d->stream = av_find_best_stream(d->fmt, AVMEDIA_TYPE_AUDIO, -1, -1, &dec, 0);
     if (d->stream < 0 || !dec)
-        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': the file has no decodable audio track", path);
+        return cosm_fail(err, COSM_ERR_DECODE,
+                         "cannot decode '%s': the file has no decodable audio track", path);
     AVStream *st = d->fmt->streams[d->stream];
     d->codec = avcodec_alloc_context3(dec);
     if (!d->codec)
         return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
-    if (avcodec_parameters_to_context(d->codec, st->codecpar) < 0 || avcodec_open2(d->codec, dec, NULL) < 0)
-        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': the %s decoder rejected the audio track",
-                         path, dec->name);
+    if (avcodec_parameters_to_context(d->codec, st->codecpar) < 0 ||
+        avcodec_open2(d->codec, dec, NULL) < 0)
+        return cosm_fail(err, COSM_ERR_DECODE,
+                         "cannot decode '%s': the %s decoder rejected the audio track", path,
+                         dec->name);
     if (d->codec->sample_rate <= 0)
-        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': the audio track has no sample rate", path);
+        return cosm_fail(err, COSM_ERR_DECODE,
+                         "cannot decode '%s': the audio track has no sample rate", path);
     if (d->codec->ch_layout.nb_channels <= 0)
         av_channel_layout_default(&d->codec->ch_layout, 1);
     else if (d->codec->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
@@ -109,7 +129,8 @@ static int open_input(dec_ctx_t *d, const char *path, cosm_error_t *err)
     rc = swr_alloc_set_opts2(&d->swr, &mono, AV_SAMPLE_FMT_S16, COSM_RATE, &d->codec->ch_layout,
                              d->codec->sample_fmt, d->codec->sample_rate, 0, NULL);
     if (rc < 0 || swr_init(d->swr) < 0)
-        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': unsupported sample layout", path);
+        return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': unsupported sample layout",
+                         path);
     d->pkt = av_packet_alloc();
     d->frame = av_frame_alloc();
     if (!d->pkt || !d->frame)
@@ -135,7 +156,8 @@ static int drain(dec_ctx_t *d, pcm_out_t *o, size_t *bad)
     }
 }
 
-int cosm_decode_file(const char *path, const cosm_limits_t *lim, int16_t **pcm, size_t *n, cosm_error_t *err)
+int cosm_decode_file(const char *path, const cosm_limits_t *lim, int16_t **pcm, size_t *n,
+                     cosm_error_t *err)
 {
     *pcm = NULL;
     *n = 0;
@@ -147,8 +169,8 @@ int cosm_decode_file(const char *path, const cosm_limits_t *lim, int16_t **pcm, 
     if (st.st_size == 0)
         return cosm_fail(err, COSM_ERR_DECODE, "cannot decode '%s': the file is empty", path);
     if (lim->max_bytes > 0 && st.st_size > lim->max_bytes)
-        return cosm_fail(err, COSM_ERR_TOO_LARGE, "'%s' is %lld bytes; the limit is %lld bytes", path,
-                         (long long)st.st_size, (long long)lim->max_bytes);
+        return cosm_fail(err, COSM_ERR_TOO_LARGE, "'%s' is %lld bytes; the limit is %lld bytes",
+                         path, (long long)st.st_size, (long long)lim->max_bytes);
 
     dec_ctx_t d = {0};
     int rc = open_input(&d, path, err);
@@ -191,14 +213,15 @@ int cosm_decode_file(const char *path, const cosm_limits_t *lim, int16_t **pcm, 
     }
     if (status > 0) {
         free(o.p);
-        return cosm_fail(err, COSM_ERR_UNSUITABLE, "'%s' lasts longer than the limit of %lld s", path,
-                         (long long)(max_ms / 1000));
+        return cosm_fail(err, COSM_ERR_UNSUITABLE, "'%s' lasts longer than the limit of %lld s",
+                         path, (long long)(max_ms / 1000));
     }
     if (o.n == 0) {
         free(o.p);
-        return cosm_fail(err, COSM_ERR_DECODE,
-                         "cannot decode '%s': no audio could be decoded (%zu packets, %zu rejected)", path,
-                         packets, bad);
+        return cosm_fail(
+            err, COSM_ERR_DECODE,
+            "cannot decode '%s': no audio could be decoded (%zu packets, %zu rejected)", path,
+            packets, bad);
     }
     *pcm = o.p;
     *n = o.n;

@@ -32,12 +32,13 @@ cosm_engine_t *cosm_engine_new(const cJSON *conf, const char *library_dir, cosm_
     e->asr.hmm = cosm_strdup(COSM_MODEL_DIR "/en-us");
     e->asr.lm = cosm_strdup(COSM_MODEL_DIR "/en-us.lm.bin");
     e->asr.dict = cosm_strdup(COSM_MODEL_DIR "/cmudict-en-us.dict");
-    e->asr.max_hmm_per_frame = 3000;
+    e->asr.max_hmm_per_frame = 2000;
     e->asr.match = COSM_MATCH_PHONES;
     e->asr.kws_threshold = 1e-20;
     const char *dir = library_dir ? library_dir : "";
-    int rc = (!e->asr.hmm || !e->asr.lm || !e->asr.dict) ? cosm_fail(err, COSM_ERR_INTERNAL, "out of memory")
-                                                        : cosm_config_apply(e, conf, &dir, err);
+    int rc = (!e->asr.hmm || !e->asr.lm || !e->asr.dict)
+                 ? cosm_fail(err, COSM_ERR_INTERNAL, "out of memory")
+                 : cosm_config_apply(e, conf, &dir, err);
     if (rc != COSM_OK) {
         cosm_engine_free(e);
         return NULL;
@@ -62,6 +63,9 @@ void cosm_engine_free(cosm_engine_t *e)
     free(e->asr.hmm);
     free(e->asr.lm);
     free(e->asr.dict);
+    for (size_t i = 0; i < e->asr.n_options; i++)
+        free(e->asr.options[i]);
+    free(e->asr.options);
     free(e);
 }
 
@@ -124,21 +128,24 @@ static int fill_words(cosm_section_t *s, const cosm_hyp_t *h)
     return s->text ? 0 : -1;
 }
 
-static int match_lists(const cosm_engine_t *e, const cosm_policy_t *pol, const cosm_request_t *req, cosm_result_t *r)
+static int match_lists(const cosm_engine_t *e, const cosm_policy_t *pol, const cosm_request_t *req,
+                       cosm_result_t *r)
 {
     for (size_t i = 0; i < pol->n_lists; i++) {
         const cosm_list_t *l = &e->lists[pol->lists[i]];
         for (size_t k = 0; k < l->n_entities; k++) {
             bool hit = false;
             for (size_t u = 0; u < req->n_user_info && !hit; u++)
-                hit = req->user_info[u].value && strcmp(req->user_info[u].value, l->entities[k]) == 0;
+                hit =
+                    req->user_info[u].value && strcmp(req->user_info[u].value, l->entities[k]) == 0;
             if (!hit)
                 continue;
             cosm_list_hit_t *p = realloc(r->list_hits, (r->n_list_hits + 1) * sizeof(*p));
             if (!p)
                 return -1;
             r->list_hits = p;
-            p[r->n_list_hits++] = (cosm_list_hit_t){l->list_type, cosm_strdup(l->name), cosm_strdup(l->entities[k])};
+            p[r->n_list_hits++] =
+                (cosm_list_hit_t){l->list_type, cosm_strdup(l->name), cosm_strdup(l->entities[k])};
             if (!p[r->n_list_hits - 1].list_name || !p[r->n_list_hits - 1].entity)
                 return -1;
         }
@@ -146,8 +153,9 @@ static int match_lists(const cosm_engine_t *e, const cosm_policy_t *pol, const c
     return 0;
 }
 
-static int run_section(cosm_worker_t *w, const cosm_policy_t *pol, const cosm_kwtable_t *kw, const int16_t *pcm,
-                       const cosm_span_t *span, cosm_section_t *s, double *asr_s, cosm_error_t *err)
+static int run_section(cosm_worker_t *w, const cosm_policy_t *pol, const cosm_kwtable_t *kw,
+                       const int16_t *pcm, const cosm_span_t *span, cosm_section_t *s,
+                       double *asr_s, cosm_error_t *err)
 {
     const cosm_engine_t *e = w->engine;
     s->offset_ms = (int64_t)(span->start / (COSM_RATE / 1000));
@@ -183,12 +191,14 @@ int cosm_moderate_pcm(cosm_worker_t *w, const int16_t *pcm, size_t n, const cosm
         req = &none;
     const cosm_policy_t *pol = cosm_find_policy(e, req->biz_type);
     if (!pol)
-        return cosm_fail(err, COSM_ERR_BIZTYPE, "BizType '%s' is not configured (moderation.policies)", req->biz_type);
+        return cosm_fail(err, COSM_ERR_BIZTYPE,
+                         "BizType '%s' is not configured (moderation.policies)", req->biz_type);
     bool any = false;
     for (int s = 0; s < COSM_SCENE_COUNT; s++)
         any = any || pol->scenes[s];
     if (!any)
-        return cosm_fail(err, COSM_ERR_NO_SCENE, "the policy of BizType '%s' audits no scene", pol->biz_type);
+        return cosm_fail(err, COSM_ERR_NO_SCENE, "the policy of BizType '%s' audits no scene",
+                         pol->biz_type);
 
     cosm_result_t *r = calloc(1, sizeof(*r));
     cosm_span_t *spans = NULL;
@@ -210,8 +220,8 @@ int cosm_moderate_pcm(cosm_worker_t *w, const int16_t *pcm, size_t n, const cosm
             cosm_str_puts(&text, s->text);
         }
     }
-    if (rc == COSM_OK && (!(r->audio_text = cosm_str_take(&text)) || match_lists(e, pol, req, r) < 0 ||
-                          cosm_score_job(pol, r) < 0))
+    if (rc == COSM_OK && (!(r->audio_text = cosm_str_take(&text)) ||
+                          match_lists(e, pol, req, r) < 0 || cosm_score_job(pol, r) < 0))
         rc = cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     free(text.s);
     free(spans);
@@ -225,13 +235,14 @@ int cosm_moderate_pcm(cosm_worker_t *w, const int16_t *pcm, size_t n, const cosm
     return COSM_OK;
 }
 
-int cosm_moderate_file(cosm_worker_t *w, const char *path, const cosm_request_t *req, cosm_result_t **out,
-                       cosm_error_t *err)
+int cosm_moderate_file(cosm_worker_t *w, const char *path, const cosm_request_t *req,
+                       cosm_result_t **out, cosm_error_t *err)
 {
     *out = NULL;
     const cosm_policy_t *pol = cosm_find_policy(w->engine, req ? req->biz_type : NULL);
     if (!pol) /* fail before decoding a possibly long file */
-        return cosm_fail(err, COSM_ERR_BIZTYPE, "BizType '%s' is not configured (moderation.policies)", req->biz_type);
+        return cosm_fail(err, COSM_ERR_BIZTYPE,
+                         "BizType '%s' is not configured (moderation.policies)", req->biz_type);
     double t0 = now_s();
     int16_t *pcm = NULL;
     size_t n = 0;

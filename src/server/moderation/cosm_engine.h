@@ -20,15 +20,15 @@
 #include <stdint.h>
 
 /* Job-level failure codes (COS_PROTOCOL 9.5; used as JobsDetail.Code when State=Failed). */
-#define COSM_OK 0
-#define COSM_ERR_NO_FILE -61011       /* input file does not exist / cannot be opened */
-#define COSM_ERR_DECODE -65007        /* not decodable audio (corrupt, empty, no audio track) */
-#define COSM_ERR_TOO_LARGE -65011     /* file larger than the size limit (600 MB) */
-#define COSM_ERR_UNSUITABLE -65013    /* file does not meet requirements (duration over 3 h) */
-#define COSM_ERR_NO_SCENE -65015      /* the policy audits no scene */
-#define COSM_ERR_BIZTYPE -65016       /* BizType names no configured policy */
-#define COSM_ERR_CONFIG -1            /* engine configuration invalid (not a job code) */
-#define COSM_ERR_INTERNAL -2          /* out of memory, speech model missing, ... */
+#define COSM_OK             0
+#define COSM_ERR_NO_FILE    -61011 /* input file does not exist / cannot be opened */
+#define COSM_ERR_DECODE     -65007 /* not decodable audio (corrupt, empty, no audio track) */
+#define COSM_ERR_TOO_LARGE  -65011 /* file larger than the size limit (600 MB) */
+#define COSM_ERR_UNSUITABLE -65013 /* file does not meet requirements (duration over 3 h) */
+#define COSM_ERR_NO_SCENE   -65015 /* the policy audits no scene */
+#define COSM_ERR_BIZTYPE    -65016 /* BizType names no configured policy */
+#define COSM_ERR_CONFIG     -1     /* engine configuration invalid (not a job code) */
+#define COSM_ERR_INTERNAL   -2     /* out of memory, speech model missing, ... */
 
 /* Scenes, in the order used for tie-breaking when two scenes are equally bad. */
 typedef enum cosm_scene {
@@ -48,7 +48,7 @@ const char *cosm_scene_name(cosm_scene_t s);
 int cosm_scene_from_name(const char *name);
 
 /* Result values (Result / HitFlag). */
-#define COSM_RESULT_NORMAL 0
+#define COSM_RESULT_NORMAL    0
 #define COSM_RESULT_VIOLATING 1
 #define COSM_RESULT_SUSPECTED 2
 
@@ -59,7 +59,7 @@ typedef struct cosm_error {
 
 /* One library that contributed hits to a scene (Info.LibResults). */
 typedef struct cosm_lib_result {
-    int lib_type;    /* 1 system (preset) library, 2 custom library */
+    int lib_type; /* 1 system (preset) library, 2 custom library */
     char *lib_name;
     char **keywords; /* distinct keywords hit in that library */
     size_t n_keywords;
@@ -67,10 +67,10 @@ typedef struct cosm_lib_result {
 
 /* The verdict of one scene, for a section or for the whole job (Info). */
 typedef struct cosm_scene_info {
-    bool audited;   /* the policy audits this scene (otherwise the container is absent) */
-    int hit_flag;   /* COSM_RESULT_* */
-    int score;      /* 0..100 */
-    char *label;    /* the strongest keyword hit, "" when none */
+    bool audited;    /* the policy audits this scene (otherwise the container is absent) */
+    int hit_flag;    /* COSM_RESULT_* */
+    int score;       /* 0..100 */
+    char *label;     /* the strongest keyword hit, "" when none */
     char *sub_label; /* that keyword's sub-label, "" when none */
     char **keywords; /* distinct keywords hit (section level; union at job level) */
     size_t n_keywords;
@@ -91,11 +91,11 @@ typedef struct cosm_section {
     char *text;          /* Text: recognised words joined by spaces */
     cosm_word_t *words;
     size_t n_words;
-    int result;             /* worst over scenes */
-    const char *label;      /* worst scene name, or "Normal" (static string) */
-    char *sub_label;        /* that scene's sub-label ("" when normal) */
+    int result;        /* worst over scenes */
+    const char *label; /* worst scene name, or "Normal" (static string) */
+    char *sub_label;   /* that scene's sub-label ("" when normal) */
     cosm_scene_info_t info[COSM_SCENE_COUNT];
-    uint8_t *clip;          /* the section's audio as a WAV file (16 kHz mono 16-bit), NULL if disabled */
+    uint8_t *clip; /* the section's audio as a WAV file (16 kHz mono 16-bit), NULL if disabled */
     size_t clip_len;
 } cosm_section_t;
 
@@ -110,14 +110,15 @@ typedef struct cosm_result {
     int result;        /* Result: 0 normal, 1 violating, 2 suspected */
     const char *label; /* Label: worst scene over sections, or "Normal" (static string) */
     char *sub_label;
-    char *audio_text;  /* AudioText: section texts joined by spaces */
+    char *audio_text;    /* AudioText: section texts joined by spaces */
     int64_t duration_ms; /* decoded audio length */
     cosm_scene_info_t info[COSM_SCENE_COUNT];
     cosm_section_t *sections;
     size_t n_sections;
     cosm_list_hit_t *list_hits;
     size_t n_list_hits;
-    double total_seconds; /* wall-clock time of the whole run (decode, sections, recognition, scoring) */
+    double total_seconds; /* wall-clock time of the whole run (decode, sections, recognition,
+                             scoring) */
     double asr_seconds;   /* of which speech recognition */
 } cosm_result_t;
 
@@ -128,7 +129,7 @@ typedef struct cosm_user_field {
 } cosm_user_field_t;
 
 typedef struct cosm_request {
-    const char *biz_type;              /* NULL or "" -> default policy */
+    const char *biz_type;               /* NULL or "" -> default policy */
     const cosm_user_field_t *user_info; /* may be NULL */
     size_t n_user_info;
 } cosm_request_t;

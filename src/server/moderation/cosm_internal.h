@@ -11,7 +11,8 @@
 #define COSM_RATE 16000 /* samples per second of the engine's PCM */
 
 /* ---- errors ---------------------------------------------------------------------------------- */
-int cosm_fail(cosm_error_t *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int cosm_fail(cosm_error_t *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- growable string ------------------------------------------------------------------------- */
 typedef struct cosm_str {
@@ -22,9 +23,10 @@ typedef struct cosm_str {
 bool cosm_str_add(cosm_str_t *b, const char *s, size_t n);
 bool cosm_str_puts(cosm_str_t *b, const char *s);
 char *cosm_str_take(cosm_str_t *b); /* "" when empty; NULL when an allocation failed */
-char *cosm_strdup(const char *s);    /* NULL-safe: NULL -> "" copy */
+char *cosm_strdup(const char *s);   /* NULL-safe: NULL -> "" copy */
 
-/* ---- decode (cosm_decode.c) -------------------------------------------------------------------- */
+/* ---- decode (cosm_decode.c) --------------------------------------------------------------------
+ */
 typedef struct cosm_limits {
     int64_t max_bytes;       /* file size limit */
     int64_t max_duration_ms; /* audio duration limit */
@@ -44,17 +46,20 @@ typedef struct cosm_span {
 } cosm_span_t;
 /* Splits PCM into speech sections at pauses; sections hold speech only (long silences are dropped).
  * Returns the number of spans (0 for silence / noise without speech), -1 on allocation failure. */
-long cosm_split_sections(const int16_t *pcm, size_t n, const cosm_section_conf_t *c, cosm_span_t **out);
+long cosm_split_sections(const int16_t *pcm, size_t n, const cosm_section_conf_t *c,
+                         cosm_span_t **out);
 
-/* ---- WAV clip (cosm_clip.c) -------------------------------------------------------------------- */
+/* ---- WAV clip (cosm_clip.c) --------------------------------------------------------------------
+ */
 uint8_t *cosm_wav_bytes(const int16_t *pcm, size_t n, size_t *len);
 
-/* ---- libraries, lists and policies (cosm_library.c, cosm_config.c) ----------------------------- */
+/* ---- libraries, lists and policies (cosm_library.c, cosm_config.c) -----------------------------
+ */
 typedef struct cosm_entry {
-    char *phrase;   /* lower-case words separated by single spaces */
+    char *phrase; /* lower-case words separated by single spaces */
     char *sub_label;
-    int weight;     /* 1..100 */
-    int scene;      /* cosm_scene_t */
+    int weight; /* 1..100 */
+    int scene;  /* cosm_scene_t */
 } cosm_entry_t;
 
 typedef struct cosm_library {
@@ -78,7 +83,7 @@ typedef struct cosm_policy {
     int violate_from; /* score from which HitFlag is 1 (default 91) */
     size_t *libs;     /* indexes into engine libraries */
     size_t n_libs;
-    size_t *lists;    /* indexes into engine lists */
+    size_t *lists; /* indexes into engine lists */
     size_t n_lists;
 } cosm_policy_t;
 
@@ -91,6 +96,8 @@ typedef enum cosm_match_mode {
 typedef struct cosm_asr_conf {
     char *hmm, *lm, *dict;
     int max_hmm_per_frame;
+    char **options; /* extra PocketSphinx arguments: "-name", "value" pairs */
+    size_t n_options;
     cosm_match_mode_t match;
     double kws_threshold;
 } cosm_asr_conf_t;
@@ -121,13 +128,15 @@ void cosm_policy_clear(cosm_policy_t *p);
 /* Loads the system libraries (one file per scene) from dir into e->libs. */
 int cosm_load_system_libraries(cosm_engine_t *e, const char *dir, cosm_error_t *err);
 /* Applies the "moderation" configuration object on top of the defaults. */
-int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_dir, cosm_error_t *err);
+int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_dir,
+                      cosm_error_t *err);
 const cosm_policy_t *cosm_find_policy(const cosm_engine_t *e, const char *biz_type);
 
-/* ---- recognition (cosm_asr.c) ------------------------------------------------------------------ */
+/* ---- recognition (cosm_asr.c) ------------------------------------------------------------------
+ */
 typedef struct cosm_hyp_word {
-    char *word;   /* lower case, without pronunciation variant */
-    char *phones; /* space-separated CMU phones, "" when unknown */
+    char *word;               /* lower case, without pronunciation variant */
+    char *phones;             /* space-separated CMU phones, "" when unknown */
     int64_t start_ms, end_ms; /* relative to the section */
 } cosm_hyp_word_t;
 
@@ -140,8 +149,8 @@ typedef struct cosm_hyp {
 
 struct cosm_worker {
     const cosm_engine_t *engine;
-    void *ps;     /* ps_decoder_t */
-    void *config; /* cmd_ln_t */
+    void *ps;           /* ps_decoder_t */
+    void *config;       /* cmd_ln_t */
     char kws_path[256]; /* keyphrase file of the current policy ("" until written) */
     const cosm_policy_t *kws_policy;
 };
@@ -154,7 +163,8 @@ void cosm_asr_quiet(void);
 /* Pronunciation of a phrase from the worker's dictionary ("" parts for unknown words); free(). */
 char *cosm_asr_phrase_phones(cosm_worker_t *w, const char *phrase);
 
-/* ---- matching and scoring (cosm_match.c, cosm_score.c) ----------------------------------------- */
+/* ---- matching and scoring (cosm_match.c, cosm_score.c) -----------------------------------------
+ */
 typedef struct cosm_hit {
     const cosm_entry_t *entry;
     const cosm_library_t *lib;
@@ -180,11 +190,14 @@ typedef struct cosm_kwtable {
     size_t n;
 } cosm_kwtable_t;
 /* w may be NULL (no pronunciations). */
-int cosm_kwtable_build(cosm_worker_t *w, const cosm_engine_t *e, const cosm_policy_t *pol, cosm_kwtable_t *t);
+int cosm_kwtable_build(cosm_worker_t *w, const cosm_engine_t *e, const cosm_policy_t *pol,
+                       cosm_kwtable_t *t);
 void cosm_kwtable_clear(cosm_kwtable_t *t);
 /* Finds the keywords in a recognised section: exact words always; pronunciations within a small
- * phone edit distance (COSM_MATCH_PHONES, COSM_MATCH_KWS); keyword-spotting hits (COSM_MATCH_KWS). */
-int cosm_match_section(const cosm_kwtable_t *t, const cosm_hyp_t *hyp, cosm_match_mode_t mode, cosm_hits_t *out);
+ * phone edit distance (COSM_MATCH_PHONES, COSM_MATCH_KWS); keyword-spotting hits (COSM_MATCH_KWS).
+ */
+int cosm_match_section(const cosm_kwtable_t *t, const cosm_hyp_t *hyp, cosm_match_mode_t mode,
+                       cosm_hits_t *out);
 void cosm_hits_clear(cosm_hits_t *h);
 int cosm_hits_add(cosm_hits_t *h, const cosm_entry_t *e, const cosm_library_t *lib, double conf);
 

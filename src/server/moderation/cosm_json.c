@@ -5,7 +5,8 @@
 #include <stdio.h>
 
 static const char *const info_keys[COSM_SCENE_COUNT] = {
-    "PornInfo", "TerrorismInfo", "PoliticsInfo", "IllegalInfo", "AbuseInfo", "AdsInfo", "TeenagerInfo",
+    "PornInfo",  "TerrorismInfo", "PoliticsInfo", "IllegalInfo",
+    "AbuseInfo", "AdsInfo",       "TeenagerInfo",
 };
 
 static bool add_strings(cJSON *obj, const char *key, char *const *v, size_t n)
@@ -25,7 +26,8 @@ static bool add_strings(cJSON *obj, const char *key, char *const *v, size_t n)
 static bool add_info(cJSON *parent, int scene, const cosm_scene_info_t *i, bool section)
 {
     cJSON *o = cJSON_AddObjectToObject(parent, info_keys[scene]);
-    if (!o || !cJSON_AddNumberToObject(o, "HitFlag", i->hit_flag) || !cJSON_AddNumberToObject(o, "Score", i->score) ||
+    if (!o || !cJSON_AddNumberToObject(o, "HitFlag", i->hit_flag) ||
+        !cJSON_AddNumberToObject(o, "Score", i->score) ||
         !cJSON_AddStringToObject(o, "Label", i->label ? i->label : "") ||
         !cJSON_AddStringToObject(o, "Category", i->sub_label ? i->sub_label : "") ||
         !cJSON_AddStringToObject(o, "SubLabel", i->sub_label ? i->sub_label : ""))
@@ -74,7 +76,8 @@ static bool add_section(cJSON *arr, const cosm_section_t *s)
 cJSON *cosm_result_to_json(const cosm_result_t *r, bool only_violating)
 {
     cJSON *o = cJSON_CreateObject();
-    bool ok = o && cJSON_AddStringToObject(o, "State", "Success") && cJSON_AddStringToObject(o, "Label", r->label) &&
+    bool ok = o && cJSON_AddStringToObject(o, "State", "Success") &&
+              cJSON_AddStringToObject(o, "Label", r->label) &&
               cJSON_AddStringToObject(o, "SubLabel", r->sub_label ? r->sub_label : "") &&
               cJSON_AddNumberToObject(o, "Result", r->result) &&
               cJSON_AddStringToObject(o, "AudioText", r->audio_text ? r->audio_text : "");
@@ -113,7 +116,8 @@ cJSON *cosm_error_to_json(const cosm_error_t *err)
     char code[24];
     snprintf(code, sizeof(code), "%d", err->code);
     cJSON *o = cJSON_CreateObject();
-    if (!o || !cJSON_AddStringToObject(o, "State", "Failed") || !cJSON_AddStringToObject(o, "Code", code) ||
+    if (!o || !cJSON_AddStringToObject(o, "State", "Failed") ||
+        !cJSON_AddStringToObject(o, "Code", code) ||
         !cJSON_AddStringToObject(o, "Message", err->message)) {
         cJSON_Delete(o);
         return NULL;

@@ -1,6 +1,7 @@
 /* cosm_library: keyword libraries. System libraries are readable text files, one per scene
  * (data/moderation/<scene>.txt, installed to share/cos/moderation), one entry per line:
- * "phrase, SubLabel, weight" ('#' starts a comment). Custom libraries come from the configuration. */
+ * "phrase, SubLabel, weight" ('#' starts a comment). Custom libraries come from the configuration.
+ */
 #include "cosm_internal.h"
 
 #include <ctype.h>
@@ -32,20 +33,21 @@ char *cosm_normalize_phrase(const char *s)
     return out;
 }
 
-int cosm_library_add(cosm_library_t *lib, const char *phrase, const char *sub_label, int weight, int scene,
-                     cosm_error_t *err)
+int cosm_library_add(cosm_library_t *lib, const char *phrase, const char *sub_label, int weight,
+                     int scene, cosm_error_t *err)
 {
     char *norm = cosm_normalize_phrase(phrase);
     if (!norm)
         return cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     if (!*norm) {
         free(norm);
-        return cosm_fail(err, COSM_ERR_CONFIG, "library '%s': keyword '%s' has no letters or digits", lib->name,
-                         phrase);
+        return cosm_fail(err, COSM_ERR_CONFIG,
+                         "library '%s': keyword '%s' has no letters or digits", lib->name, phrase);
     }
     if (scene < 0 || scene >= COSM_SCENE_COUNT) {
         free(norm);
-        return cosm_fail(err, COSM_ERR_CONFIG, "library '%s': keyword '%s' has no valid scene", lib->name, phrase);
+        return cosm_fail(err, COSM_ERR_CONFIG, "library '%s': keyword '%s' has no valid scene",
+                         lib->name, phrase);
     }
     cosm_entry_t *p = realloc(lib->entries, (lib->n_entries + 1) * sizeof(*p));
     char *sub = cosm_strdup(sub_label);
@@ -73,7 +75,8 @@ static char *trim(char *s)
 }
 
 /* Parses one line "phrase, SubLabel, weight"; returns 0, 1 for blank/comment, or an error code. */
-static int parse_line(cosm_library_t *lib, char *line, int scene, const char *path, int lineno, cosm_error_t *err)
+static int parse_line(cosm_library_t *lib, char *line, int scene, const char *path, int lineno,
+                      cosm_error_t *err)
 {
     char *hash = strchr(line, '#');
     if (hash)
@@ -84,14 +87,15 @@ static int parse_line(cosm_library_t *lib, char *line, int scene, const char *pa
     char *c1 = strchr(t, ',');
     char *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
     if (!c1 || !c2 || strchr(c2 + 1, ','))
-        return cosm_fail(err, COSM_ERR_CONFIG, "%s:%d: expected 'phrase, SubLabel, weight'", path, lineno);
+        return cosm_fail(err, COSM_ERR_CONFIG, "%s:%d: expected 'phrase, SubLabel, weight'", path,
+                         lineno);
     *c1 = *c2 = '\0';
     char *phrase = trim(t), *sub = trim(c1 + 1), *w = trim(c2 + 1), *end = NULL;
     errno = 0;
     long weight = strtol(w, &end, 10);
     if (errno || end == w || *end || weight < 1 || weight > 100)
-        return cosm_fail(err, COSM_ERR_CONFIG, "%s:%d: weight '%s' is not a whole number from 1 to 100", path,
-                         lineno, w);
+        return cosm_fail(err, COSM_ERR_CONFIG,
+                         "%s:%d: weight '%s' is not a whole number from 1 to 100", path, lineno, w);
     int rc = cosm_library_add(lib, phrase, sub, (int)weight, scene, err);
     if (rc != COSM_OK && err) {
         char detail[sizeof(err->message)];
@@ -105,7 +109,8 @@ int cosm_library_load_file(cosm_library_t *lib, const char *path, int scene, cos
 {
     FILE *f = fopen(path, "r");
     if (!f)
-        return cosm_fail(err, COSM_ERR_CONFIG, "cannot read keyword library '%s': %s", path, strerror(errno));
+        return cosm_fail(err, COSM_ERR_CONFIG, "cannot read keyword library '%s': %s", path,
+                         strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     int lineno = 0, rc = COSM_OK;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PHONES 96
+#define MAX_PHONES           96
 #define EDIT_CONFIDENCE_STEP 0.15
 
 static int tokenize(const char *s, const char *tok[], size_t len[], int max)
@@ -71,7 +71,8 @@ static int tolerance(int n)
     return n >= 10 ? 2 : n >= 6 ? 1 : 0;
 }
 
-int cosm_kwtable_build(cosm_worker_t *w, const cosm_engine_t *e, const cosm_policy_t *pol, cosm_kwtable_t *t)
+int cosm_kwtable_build(cosm_worker_t *w, const cosm_engine_t *e, const cosm_policy_t *pol,
+                       cosm_kwtable_t *t)
 {
     memset(t, 0, sizeof(*t));
     size_t total = 0;
@@ -169,7 +170,8 @@ static size_t phone_match(const cosm_kw_t *k, const cosm_hyp_t *hyp, size_t i, i
     return best <= tol ? used : 0;
 }
 
-int cosm_match_section(const cosm_kwtable_t *t, const cosm_hyp_t *hyp, cosm_match_mode_t mode, cosm_hits_t *out)
+int cosm_match_section(const cosm_kwtable_t *t, const cosm_hyp_t *hyp, cosm_match_mode_t mode,
+                       cosm_hits_t *out)
 {
     for (size_t q = 0; q < t->n; q++) {
         const cosm_kw_t *k = &t->k[q];

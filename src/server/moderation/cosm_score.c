@@ -1,6 +1,6 @@
 /* cosm_score: turns keyword hits into per-scene scores (0..100), HitFlag/Result with the policy's
- * bands (default 0-60 normal, 61-90 suspected, 91-100 violating), keyword and library lists, and the
- * worst-scene Label of a section and of the whole job. */
+ * bands (default 0-60 normal, 61-90 suspected, 91-100 violating), keyword and library lists, and
+ * the worst-scene Label of a section and of the whole job. */
 #include "cosm_internal.h"
 
 #include <math.h>
@@ -47,10 +47,12 @@ static int add_unique(char ***arr, size_t *n, const char *s)
     return 0;
 }
 
-static int add_lib_keyword(cosm_scene_info_t *info, int lib_type, const char *lib_name, const char *kw)
+static int add_lib_keyword(cosm_scene_info_t *info, int lib_type, const char *lib_name,
+                           const char *kw)
 {
     size_t i = 0;
-    while (i < info->n_libs && !(info->libs[i].lib_type == lib_type && strcmp(info->libs[i].lib_name, lib_name) == 0))
+    while (i < info->n_libs &&
+           !(info->libs[i].lib_type == lib_type && strcmp(info->libs[i].lib_name, lib_name) == 0))
         i++;
     if (i == info->n_libs) {
         cosm_lib_result_t *p = realloc(info->libs, (info->n_libs + 1) * sizeof(*p));
@@ -83,7 +85,8 @@ static int worst_scene(const cosm_scene_info_t *info)
         if (!info[s].audited || info[s].hit_flag == COSM_RESULT_NORMAL)
             continue;
         if (best < 0 || severity(info[s].hit_flag) > severity(info[best].hit_flag) ||
-            (severity(info[s].hit_flag) == severity(info[best].hit_flag) && info[s].score > info[best].score))
+            (severity(info[s].hit_flag) == severity(info[best].hit_flag) &&
+             info[s].score > info[best].score))
             best = s;
     }
     return best;
@@ -138,11 +141,13 @@ int cosm_score_job(const cosm_policy_t *pol, cosm_result_t *r)
                     return -1;
             for (size_t l = 0; l < si->n_libs; l++)
                 for (size_t i = 0; i < si->libs[l].n_keywords; i++)
-                    if (add_lib_keyword(info, si->libs[l].lib_type, si->libs[l].lib_name, si->libs[l].keywords[i]) < 0)
+                    if (add_lib_keyword(info, si->libs[l].lib_type, si->libs[l].lib_name,
+                                        si->libs[l].keywords[i]) < 0)
                         return -1;
         }
         info->score = top ? top->score : 0;
-        if (set_str(&info->label, top ? top->label : "") < 0 || set_str(&info->sub_label, top ? top->sub_label : "") < 0)
+        if (set_str(&info->label, top ? top->label : "") < 0 ||
+            set_str(&info->sub_label, top ? top->sub_label : "") < 0)
             return -1;
     }
     int w = worst_scene(r->info);
@@ -150,7 +155,8 @@ int cosm_score_job(const cosm_policy_t *pol, cosm_result_t *r)
     r->label = w < 0 ? "Normal" : cosm_scene_name((cosm_scene_t)w);
     if (set_str(&r->sub_label, w < 0 ? "" : r->info[w].sub_label) < 0)
         return -1;
-    /* Account lists decide the job-level Result: an allow list clears it, a block list forces it. */
+    /* Account lists decide the job-level Result: an allow list clears it, a block list forces it.
+     */
     for (size_t i = 0; i < r->n_list_hits; i++)
         if (r->list_hits[i].list_type == 0)
             r->result = COSM_RESULT_NORMAL;

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FRAME 160 /* 10 ms */
+#define FRAME             160 /* 10 ms */
 #define MIN_SPEECH_FRAMES 8
-#define FLOOR_MARGIN_DB 12.0
-#define ABS_MIN_DB -55.0
+#define FLOOR_MARGIN_DB   12.0
+#define ABS_MIN_DB        -55.0
 
 typedef struct run {
     size_t s, e; /* frames, e exclusive */
@@ -77,8 +77,8 @@ static int push(cosm_span_t **out, size_t *cnt, size_t *cap, size_t s, size_t e)
 }
 
 /* Emits frames [s, e) as one or more sections no longer than max frames. */
-static int emit(const double *db, size_t s, size_t e, size_t max, size_t n, cosm_span_t **out, size_t *cnt,
-                size_t *cap)
+static int emit(const double *db, size_t s, size_t e, size_t max, size_t n, cosm_span_t **out,
+                size_t *cnt, size_t *cap)
 {
     while (e - s > max) {
         size_t cut = quietest(db, s + max * 7 / 10, s + max);
@@ -92,7 +92,8 @@ static int emit(const double *db, size_t s, size_t e, size_t max, size_t n, cosm
     return push(out, cnt, cap, s * FRAME, end);
 }
 
-long cosm_split_sections(const int16_t *pcm, size_t n, const cosm_section_conf_t *c, cosm_span_t **out)
+long cosm_split_sections(const int16_t *pcm, size_t n, const cosm_section_conf_t *c,
+                         cosm_span_t **out)
 {
     *out = NULL;
     size_t nf = (n + FRAME - 1) / FRAME;

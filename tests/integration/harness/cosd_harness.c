@@ -1,5 +1,5 @@
-/* cosd_harness: runs cosd as a child process for integration tests. The child's stdout is read until
- * the "cosd listening on http://HOST:PORT" line; its stderr goes to the test's stderr. */
+/* cosd_harness: runs cosd as a child process for integration tests. The child's stdout is read
+ * until the "cosd listening on http://HOST:PORT" line; its stderr goes to the test's stderr. */
 #include "cosd_harness.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,7 +39,8 @@ static int save_extra(const cosd_harness_t *h, const char *const *extra)
     return fclose(f) == 0 ? 0 : -1;
 }
 
-/* Reads the saved arguments into buf (size cap) and argv pointers into extra (HARNESS_MAX_EXTRA + 1). */
+/* Reads the saved arguments into buf (size cap) and pointers to them into extra (room for
+ * HARNESS_MAX_EXTRA + 1). */
 static int load_extra(const cosd_harness_t *h, char *buf, size_t cap, const char **extra)
 {
     char path[600];
@@ -63,7 +65,8 @@ static int spawn(cosd_harness_t *h, const char *listen, const char *const *extra
     const char *argv[HARNESS_MAX_EXTRA + 16];
     int n = 0;
     snprintf(account, sizeof account, "%s:%s:%s", h->appid, h->secret_id, h->secret_key);
-    const char *base[] = {"cosd", "--listen", listen, "--data", h->data_dir, "--account", account, NULL};
+    const char *base[] = {"cosd",      "--listen",  listen,  "--data",
+                          h->data_dir, "--account", account, NULL};
     for (int i = 0; base[i]; i++)
         argv[n++] = base[i];
     for (int i = 0; extra && extra[i] && i < HARNESS_MAX_EXTRA; i++)
@@ -72,6 +75,7 @@ static int spawn(cosd_harness_t *h, const char *listen, const char *const *extra
     int out[2];
     if (pipe(out) != 0)
         return -1;
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(out[0]);
@@ -79,6 +83,10 @@ static int spawn(cosd_harness_t *h, const char *listen, const char *const *extra
         return -1;
     }
     if (pid == 0) {
+        /* cosd must not outlive a test that crashes or fails an assertion. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
         dup2(out[1], STDOUT_FILENO);
         close(out[0]);
         close(out[1]);
@@ -95,7 +103,8 @@ static int spawn(cosd_harness_t *h, const char *listen, const char *const *extra
     while (port < 0) {
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        long left = 20000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+        long left =
+            20000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
         if (left <= 0)
             break;
         struct pollfd p = {out[0], POLLIN, 0};

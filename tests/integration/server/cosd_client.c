@@ -75,7 +75,8 @@ static size_t query_pairs(const char *q, cosx_pair_t *pairs, size_t cap, char **
 int tc_do(const cosd_harness_t *h, const tc_req_t *rq, tc_resp_t *out)
 {
     memset(out, 0, sizeof *out);
-    cosx_buf_t path = COSX_BUF_INIT, url = COSX_BUF_INIT, host = COSX_BUF_INIT, signed_path = COSX_BUF_INIT;
+    cosx_buf_t path = COSX_BUF_INIT, url = COSX_BUF_INIT, host = COSX_BUF_INIT,
+               signed_path = COSX_BUF_INIT;
     /* Path and Host per addressing style. */
     if (rq->bucket && rq->style == TC_PATH) {
         cosx_buf_printf(&path, "/%s/", rq->bucket);
@@ -88,7 +89,8 @@ int tc_do(const cosd_harness_t *h, const tc_req_t *rq, tc_resp_t *out)
         cosx_buf_printf(&host, "%s.cos.ap-guangzhou.myqcloud.com", rq->bucket);
     } else {
         cosx_buf_puts(&path, "/");
-        cosx_buf_printf(&host, "%s", rq->style == TC_VHOST ? "service.cos.myqcloud.com" : h->endpoint);
+        cosx_buf_printf(&host, "%s",
+                        rq->style == TC_VHOST ? "service.cos.myqcloud.com" : h->endpoint);
     }
     if (rq->key) {
         cosx_enc_path(&path, rq->key, strlen(rq->key));
@@ -169,7 +171,8 @@ int tc_do(const cosd_harness_t *h, const tc_req_t *rq, tc_resp_t *out)
             cosx_signature_free(&sig);
         }
     }
-    cosx_buf_printf(&url, "http://%s%s%s%s", h->endpoint, sendpath, query.len ? "?" : "", cosx_buf_str(&query));
+    cosx_buf_printf(&url, "http://%s%s%s%s", h->endpoint, sendpath, query.len ? "?" : "",
+                    cosx_buf_str(&query));
 
     CURL *c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
@@ -180,7 +183,8 @@ int tc_do(const cosd_harness_t *h, const tc_req_t *rq, tc_resp_t *out)
         char proxy[96];
         snprintf(proxy, sizeof proxy, "http://%s", h->endpoint);
         cosx_buf_reset(&url);
-        cosx_buf_printf(&url, "http://%s%s%s%s", hosthdr, sendpath, query.len ? "?" : "", cosx_buf_str(&query));
+        cosx_buf_printf(&url, "http://%s%s%s%s", hosthdr, sendpath, query.len ? "?" : "",
+                        cosx_buf_str(&query));
         curl_easy_setopt(c, CURLOPT_URL, cosx_buf_str(&url));
         curl_easy_setopt(c, CURLOPT_PROXY, proxy);
         curl_easy_setopt(c, CURLOPT_NOPROXY, "");
@@ -224,7 +228,8 @@ int tc_do(const cosd_harness_t *h, const tc_req_t *rq, tc_resp_t *out)
     cosx_buf_free(&dpath);
     cosx_buf_free(&query);
     if (cc != CURLE_OK)
-        fprintf(stderr, "tc_do: %s %s: %s\n", rq->method, rq->key ? rq->key : "/", curl_easy_strerror(cc));
+        fprintf(stderr, "tc_do: %s %s: %s\n", rq->method, rq->key ? rq->key : "/",
+                curl_easy_strerror(cc));
     return cc == CURLE_OK || out->status > 0 ? 0 : -1;
 }
 
@@ -291,7 +296,8 @@ long tc_put_bucket(const cosd_harness_t *h, const char *bucket)
     return rs.status;
 }
 
-long tc_put_object(const cosd_harness_t *h, const char *bucket, const char *key, const void *data, size_t n)
+long tc_put_object(const cosd_harness_t *h, const char *bucket, const char *key, const void *data,
+                   size_t n)
 {
     tc_req_t rq = {.method = "PUT", .bucket = bucket, .key = key, .body = data, .body_len = n};
     tc_resp_t rs;
@@ -300,12 +306,19 @@ long tc_put_object(const cosd_harness_t *h, const char *bucket, const char *key,
     return rs.status;
 }
 
-char *tc_authorization(const cosd_harness_t *h, const char *method, const char *path, const char *host)
+char *tc_authorization(const cosd_harness_t *h, const char *method, const char *path,
+                       const char *host)
 {
     cosx_pair_t hdr = {"host", host};
     int64_t now = (int64_t)time(NULL);
-    cosx_sign_input_t in = {.secret_id = h->secret_id, .secret_key = h->secret_key, .method = method,
-                            .path = path, .headers = &hdr, .n_headers = 1, .start = now - 1, .end = now + 900};
+    cosx_sign_input_t in = {.secret_id = h->secret_id,
+                            .secret_key = h->secret_key,
+                            .method = method,
+                            .path = path,
+                            .headers = &hdr,
+                            .n_headers = 1,
+                            .start = now - 1,
+                            .end = now + 900};
     cosx_signature_t sig;
     if (cosx_sign(&in, &sig) != 0)
         return NULL;

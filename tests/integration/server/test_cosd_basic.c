@@ -15,14 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BUCKET "basic-1250000000"
 
 static int setup(void **state)
 {
     cosd_harness_t *h = calloc(1, sizeof *h);
-    if (!h || cosd_harness_start(h, NULL) != 0)
+    const char *const extra[] = {"--domain", "cos.test", "--region", "ap-chengdu", NULL};
+    if (!h || cosd_harness_start(h, extra) != 0)
         return -1;
     *state = h;
     return tc_put_bucket(h, BUCKET) == 200 ? 0 : -1;
@@ -112,8 +116,8 @@ static void test_bucket_lifecycle(void **state)
 static void test_invalid_bucket_names(void **state)
 {
     cosd_harness_t *h = *state;
-    const char *bad[] = {"UPPER-1250000000", "-lead-1250000000", "trail--1250000000x", "noappid",
-                         "under_score-1250000000", NULL};
+    const char *bad[] = {"UPPER-1250000000", "-lead-1250000000",       "trail--1250000000x",
+                         "noappid",          "under_score-1250000000", NULL};
     for (int i = 0; bad[i]; i++) {
         tc_req_t rq = {.method = "PUT", .bucket = bad[i], .style = TC_PATH};
         tc_resp_t rs;
@@ -133,9 +137,14 @@ static void test_object_roundtrip(void **state)
 {
     cosd_harness_t *h = *state;
     const char *data = "hello world";
-    const char *hdrs[] = {"Content-Type: text/plain", "x-cos-meta-color: blue", "Cache-Control: no-cache",
+    const char *hdrs[] = {"Content-Type: text/plain", "x-cos-meta-color: blue",
+                          "Cache-Control: no-cache",
                           "Content-Disposition: attachment; filename=\"a.txt\"", NULL};
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "dir/hello.txt", .headers = hdrs, .body = data,
+    tc_req_t rq = {.method = "PUT",
+                   .bucket = BUCKET,
+                   .key = "dir/hello.txt",
+                   .headers = hdrs,
+                   .body = data,
                    .body_len = strlen(data)};
     tc_resp_t rs;
     assert_int_equal(tc_do(h, &rq, &rs), 0);
@@ -213,12 +222,25 @@ static void test_addressing_forms(void **state)
         tc_resp_free(&rs);
     }
     /* %2F in the path means '/', as the Go SDK sends keys. */
-    tc_req_t rq = {.method = "GET", .bucket = BUCKET, .key = "forms/x", .path_override = "/forms%2Fx"};
+    tc_req_t rq = {
+        .method = "GET", .bucket = BUCKET, .key = "forms/x", .path_override = "/forms%2Fx"};
     assert_int_equal(tc_put_object(h, BUCKET, "forms/x", "slash", 5), 200);
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
     assert_memory_equal(rs.body.data, "slash", 5);
+    tc_resp_free(&rs);
+    /* <bucket>-<appid>.<domain> for a --domain, and <bucket>.cos.<region>.<domain>. */
+    char host[128];
+    snprintf(host, sizeof host, BUCKET ".cos.test:%d", h->port);
+    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "forms/x", .host_override = host};
+    tc_do(h, &rq, &rs);
+    assert_int_equal(rs.status, 200);
+    assert_memory_equal(rs.body.data, "slash", 5);
+    tc_resp_free(&rs);
+    rq.host_override = BUCKET ".cos.ap-guangzhou.cos.test";
+    tc_do(h, &rq, &rs);
+    assert_int_equal(rs.status, 200);
     tc_resp_free(&rs);
     /* Path-style service listing on a plain host. */
     rq = (tc_req_t){.method = "GET", .style = TC_PATH};
@@ -238,20 +260,29 @@ static void test_auth_errors(void **state)
     expect_error(&rs, 403, "SignatureDoesNotMatch");
     tc_resp_free(&rs);
 
-    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "auth.txt", .secret_id = "AKIDunknown"};
+    rq = (tc_req_t){
+        .method = "GET", .bucket = BUCKET, .key = "auth.txt", .secret_id = "AKIDunknown"};
     tc_do(h, &rq, &rs);
     expect_error(&rs, 403, "InvalidAccessKeyId");
     tc_resp_free(&rs);
 
     int64_t now = (int64_t)time(NULL);
-    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "auth.txt", .start = now - 7200, .end = now - 3600};
+    rq = (tc_req_t){.method = "GET",
+                    .bucket = BUCKET,
+                    .key = "auth.txt",
+                    .start = now - 7200,
+                    .end = now - 3600};
     tc_do(h, &rq, &rs);
     expect_error(&rs, 403, "AccessDenied");
     char v[256];
     assert_string_equal(tc_xml(&rs, "Message", v, sizeof v), "Request has expired");
     tc_resp_free(&rs);
 
-    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "auth.txt", .start = now + 3600, .end = now + 7200};
+    rq = (tc_req_t){.method = "GET",
+                    .bucket = BUCKET,
+                    .key = "auth.txt",
+                    .start = now + 3600,
+                    .end = now + 7200};
     tc_do(h, &rq, &rs);
     expect_error(&rs, 403, "RequestTimeTooSkewed");
     tc_resp_free(&rs);
@@ -264,7 +295,8 @@ static void test_auth_errors(void **state)
 
     /* Malformed Authorization. */
     const char *bad[] = {"Authorization: q-sign-algorithm=sha1&q-ak=x", NULL};
-    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "auth.txt", .anonymous = true, .headers = bad};
+    rq = (tc_req_t){
+        .method = "GET", .bucket = BUCKET, .key = "auth.txt", .anonymous = true, .headers = bad};
     tc_do(h, &rq, &rs);
     expect_error(&rs, 403, "AccessDenied");
     tc_resp_free(&rs);
@@ -290,7 +322,9 @@ static void test_no_replay_on_other_key_or_bucket(void **state)
     expect_error(&rs, 403, "SignatureDoesNotMatch");
     tc_resp_free(&rs);
     /* Signed for BUCKET's host, sent to another bucket's host. */
-    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "one",
+    rq = (tc_req_t){.method = "GET",
+                    .bucket = BUCKET,
+                    .key = "one",
                     .host_override = "replay-1250000000.cos.ap-guangzhou.myqcloud.com"};
     /* host_override is also what gets signed, so sign for BUCKET and swap the header afterwards: */
     rq.host_override = NULL;
@@ -316,7 +350,11 @@ static void test_presigned(void **state)
     expect_error(&rs, 403, "SignatureDoesNotMatch");
     tc_resp_free(&rs);
     /* Presigned PUT with a signed query parameter. */
-    rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "pre-put", .presign = true, .body = "pp",
+    rq = (tc_req_t){.method = "PUT",
+                    .bucket = BUCKET,
+                    .key = "pre-put",
+                    .presign = true,
+                    .body = "pp",
                     .body_len = 2};
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
@@ -342,8 +380,13 @@ static void test_ci_host_answers_ci_error(void **state)
 {
     cosd_harness_t *h = *state;
     const char *hdr[] = {"Content-Type: application/xml", NULL};
-    tc_req_t rq = {.method = "POST", .bucket = BUCKET, .key = "audio/auditing", .headers = hdr,
-                   .host_override = BUCKET ".ci.ap-guangzhou.myqcloud.com", .body = "<Request/>", .body_len = 10};
+    tc_req_t rq = {.method = "POST",
+                   .bucket = BUCKET,
+                   .key = "audio/auditing",
+                   .headers = hdr,
+                   .host_override = BUCKET ".ci.ap-guangzhou.myqcloud.com",
+                   .body = "<Request/>",
+                   .body_len = 10};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     assert_true(rs.status >= 400 && rs.status < 500);
@@ -353,6 +396,126 @@ static void test_ci_host_answers_ci_error(void **state)
     assert_true(strlen(tc_xml(&rs, "Code", v, sizeof v)) > 0);
     assert_null(strstr(cosx_buf_str(&rs.body), "<Resource>"));
     tc_resp_free(&rs);
+}
+
+static void test_path_style_bucket_region(void **state)
+{
+    cosd_harness_t *h = *state;
+    tc_req_t rq = {.method = "PUT", .bucket = "pathregion-1250000000", .style = TC_PATH};
+    tc_resp_t rs;
+    tc_do(h, &rq, &rs);
+    assert_int_equal(rs.status, 200);
+    tc_resp_free(&rs);
+    rq = (tc_req_t){.method = "HEAD", .bucket = "pathregion-1250000000", .style = TC_PATH};
+    tc_do(h, &rq, &rs);
+    char v[64];
+    assert_true(tc_header(&rs, "x-cos-bucket-region", v, sizeof v));
+    assert_string_equal(v, "ap-chengdu"); /* --region */
+    tc_resp_free(&rs);
+}
+
+static void test_clean_restart_keeps_data(void **state)
+{
+    cosd_harness_t *h = *state;
+    assert_int_equal(tc_put_object(h, BUCKET, "durable", "kept", 4), 200);
+    int port = h->port;
+    assert_int_equal(cosd_harness_restart(h, false), 0);
+    assert_int_equal(h->port, port);
+    tc_req_t rq = {.method = "GET", .bucket = BUCKET, .key = "durable"};
+    tc_resp_t rs;
+    tc_do(h, &rq, &rs);
+    assert_int_equal(rs.status, 200);
+    assert_memory_equal(rs.body.data, "kept", 4);
+    tc_resp_free(&rs);
+}
+
+/* Reads lines from fd until one contains needle (or 20 s pass); the line is copied into out. */
+static bool read_line_with(int fd, const char *needle, char *out, size_t cap)
+{
+    size_t len = 0;
+    time_t start = time(NULL);
+    while (time(NULL) - start < 20) {
+        char c;
+        if (read(fd, &c, 1) != 1)
+            return false;
+        if (c != '\n') {
+            if (len < cap - 1)
+                out[len++] = c;
+            continue;
+        }
+        out[len] = 0;
+        if (strstr(out, needle))
+            return true;
+        len = 0;
+    }
+    return false;
+}
+
+static pid_t run_cosd(const char *const *argv, int *out_fd)
+{
+    int p[2];
+    if (pipe(p) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        close(p[0]);
+        close(p[1]);
+        execv(COSD_PATH, (char *const *)argv);
+        _exit(127);
+    }
+    close(p[1]);
+    *out_fd = p[0];
+    return pid;
+}
+
+static void test_generated_account(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/cosd-account-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *const serve[] = {"cosd", "--listen", "127.0.0.1:0", "--data", dir, NULL};
+    int fd;
+    pid_t pid = run_cosd(serve, &fd);
+    char line[512], created[512];
+    assert_true(read_line_with(fd, "created account", created, sizeof created));
+    assert_true(read_line_with(fd, "cosd listening on http://127.0.0.1:", line, sizeof line));
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    close(fd);
+    char id[128] = "", key[128] = "";
+    const char *a = strstr(created, "APPID=1250000000 SecretId=");
+    assert_non_null(a);
+    assert_int_equal(sscanf(a, "APPID=1250000000 SecretId=%127s SecretKey=%127s", id, key), 2);
+    assert_int_equal(strncmp(id, "AKID", 4), 0);
+
+    const char *const print[] = {"cosd", "--data", dir, "--print-credentials", NULL};
+    pid = run_cosd(print, &fd);
+    assert_true(read_line_with(fd, "APPID=", line, sizeof line));
+    assert_non_null(strstr(line, id));
+    assert_non_null(strstr(line, key));
+    int status;
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(fd);
+
+    /* A second start reuses it (nothing printed before the listening line) and it signs requests.
+     */
+    pid = run_cosd(serve, &fd);
+    assert_true(read_line_with(fd, "cosd", line, sizeof line));
+    assert_null(strstr(line, "created account"));
+    cosd_harness_t h2 = {0};
+    h2.port = atoi(strrchr(line, ':') + 1);
+    snprintf(h2.endpoint, sizeof h2.endpoint, "127.0.0.1:%d", h2.port);
+    snprintf(h2.secret_id, sizeof h2.secret_id, "%s", id);
+    snprintf(h2.secret_key, sizeof h2.secret_key, "%s", key);
+    assert_int_equal(tc_put_bucket(&h2, "gen-1250000000"), 200);
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    close(fd);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -368,6 +531,9 @@ int main(void)
         cmocka_unit_test(test_presigned),
         cmocka_unit_test(test_request_ids_unique),
         cmocka_unit_test(test_ci_host_answers_ci_error),
+        cmocka_unit_test(test_path_style_bucket_region),
+        cmocka_unit_test(test_clean_restart_keeps_data),
+        cmocka_unit_test(test_generated_account),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,6 +1,6 @@
-/* Crash and concurrency tests of cosd's storage: kill -9 during a stream of PUTs, restart, and check
- * that every acknowledged object reads back with its MD5, listings show no missing blob and no blob
- * file leaked; concurrent PUTs of one key leave one intact winner. */
+/* Crash and concurrency tests of cosd's storage: kill -9 during a stream of PUTs, restart, and
+ * check that every acknowledged object reads back with its MD5, listings show no missing blob and
+ * no blob file leaked; concurrent PUTs of one key leave one intact winner. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,10 +107,11 @@ static int count_files(const char *dir)
     return n;
 }
 
-/* Every listed key can be read and matches its listed size; returns the number of listed objects. */
-static int check_listing(cosd_harness_t *h)
+/* Every listed key of bucket can be read and matches its listed size; returns how many are listed.
+ */
+static int check_listing_bucket(cosd_harness_t *h, const char *bucket)
 {
-    tc_req_t rq = {.method = "GET", .bucket = BUCKET};
+    tc_req_t rq = {.method = "GET", .bucket = bucket};
     tc_resp_t rs;
     assert_int_equal(tc_do(h, &rq, &rs), 0);
     assert_int_equal(rs.status, 200);
@@ -123,7 +124,7 @@ static int check_listing(cosd_harness_t *h)
         snprintf(key, sizeof key, "%.*s", (int)(e - p), p);
         const char *sz = strstr(e, "<Size>") + 6;
         long size = atol(sz);
-        tc_req_t g = {.method = "GET", .bucket = BUCKET, .key = key};
+        tc_req_t g = {.method = "GET", .bucket = bucket, .key = key};
         tc_resp_t gr;
         tc_do(h, &g, &gr);
         assert_int_equal(gr.status, 200);
@@ -133,6 +134,11 @@ static int check_listing(cosd_harness_t *h)
     }
     tc_resp_free(&rs);
     return n;
+}
+
+static int check_listing(cosd_harness_t *h)
+{
+    return check_listing_bucket(h, BUCKET);
 }
 
 static void check_blob_count(cosd_harness_t *h, int objects)
@@ -156,8 +162,10 @@ static void test_kill9_during_puts(void **state)
     for (int cycle = 0; cycle < 3; cycle++) {
         atomic_init(&stop, false);
         pthread_t th[WRITERS];
+        /* Writers use a copy: the restart rewrites h while they run (the port stays the same). */
+        cosd_harness_t snapshot = h;
         for (int i = 0; i < WRITERS; i++) {
-            ws[i].h = &h;
+            ws[i].h = &snapshot;
             ws[i].id = i;
             ws[i].seed = (unsigned)(cycle * 100 + i + 1);
             ws[i].stop = &stop;
@@ -189,8 +197,8 @@ static void test_kill9_during_puts(void **state)
                     md5_hex(gr.body.data ? gr.body.data : "", gr.body.len, got);
                     bool ok = strcmp(got, ks->acked) == 0 || strcmp(got, ks->inflight) == 0;
                     if (!ok)
-                        fprintf(stderr, "key %s: got %s, acked %s, in flight %s\n", key, got, ks->acked,
-                                ks->inflight);
+                        fprintf(stderr, "key %s: got %s, acked %s, in flight %s\n", key, got,
+                                ks->acked, ks->inflight);
                     assert_true(ok);
                     memcpy(ks->acked, got, 33); /* what is durable now */
                     expected_objects++;
@@ -266,12 +274,110 @@ static void test_concurrent_puts_one_key(void **state)
     cosd_harness_stop(&h);
 }
 
+typedef struct racer {
+    cosd_harness_t *h;
+    int id;
+    int ok, nobucket;
+} racer_t;
+
+static void *racer_main(void *arg)
+{
+    racer_t *r = arg;
+    char body[20000];
+    memset(body, 'r', sizeof body);
+    for (int i = 0; i < 30; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "race/%d-%d", r->id, i);
+        tc_req_t rq = {.method = "PUT",
+                       .bucket = "race-1250000000",
+                       .key = key,
+                       .body = body,
+                       .body_len = sizeof body};
+        tc_resp_t rs;
+        tc_do(r->h, &rq, &rs);
+        if (rs.status == 200)
+            r->ok++;
+        else if (rs.status == 404)
+            r->nobucket++;
+        else
+            fprintf(stderr, "racer: unexpected status %ld\n", rs.status);
+        tc_resp_free(&rs);
+    }
+    return NULL;
+}
+
+/* PUTs racing with DELETE Bucket: each PUT is either stored (and the delete refused with
+ * BucketNotEmpty) or refused with NoSuchBucket; no blob is leaked either way. */
+static void test_put_vs_bucket_delete(void **state)
+{
+    (void)state;
+    cosd_harness_t h;
+    assert_int_equal(cosd_harness_start(&h, NULL), 0);
+    for (int round = 0; round < 5; round++) {
+        assert_int_equal(tc_put_bucket(&h, "race-1250000000"), 200);
+        racer_t rs[4];
+        pthread_t th[4];
+        for (int i = 0; i < 4; i++) {
+            rs[i] = (racer_t){.h = &h, .id = i};
+            pthread_create(&th[i], NULL, racer_main, &rs[i]);
+        }
+        /* Delete the bucket as soon as it is empty again, or right away. */
+        int deleted = 0;
+        for (int tries = 0; tries < 200 && !deleted; tries++) {
+            tc_req_t rq = {.method = "DELETE", .bucket = "race-1250000000"};
+            tc_resp_t r;
+            tc_do(&h, &rq, &r);
+            assert_true(r.status == 204 || r.status == 409);
+            deleted = r.status == 204;
+            tc_resp_free(&r);
+            if (!deleted) {
+                /* Empty it with the objects stored so far. */
+                tc_req_t lr = {.method = "GET", .bucket = "race-1250000000"};
+                tc_resp_t l;
+                tc_do(&h, &lr, &l);
+                const char *p = cosx_buf_str(&l.body);
+                while ((p = strstr(p, "<Key>"))) {
+                    p += 5;
+                    char key[128];
+                    snprintf(key, sizeof key, "%.*s", (int)(strstr(p, "</Key>") - p), p);
+                    tc_req_t d = {.method = "DELETE", .bucket = "race-1250000000", .key = key};
+                    tc_resp_t dr;
+                    tc_do(&h, &d, &dr);
+                    tc_resp_free(&dr);
+                }
+                tc_resp_free(&l);
+            }
+        }
+        int ok = 0, nob = 0;
+        for (int i = 0; i < 4; i++) {
+            pthread_join(th[i], NULL);
+            ok += rs[i].ok;
+            nob += rs[i].nobucket;
+        }
+        assert_int_equal(ok + nob, 4 * 30);
+        if (deleted) {
+            /* Stored after the delete is impossible: the bucket is gone, so is every blob. */
+            tc_req_t hr = {.method = "HEAD", .bucket = "race-1250000000"};
+            tc_resp_t r;
+            tc_do(&h, &hr, &r);
+            assert_int_equal(r.status, 404);
+            tc_resp_free(&r);
+            check_blob_count(&h, 0);
+        } else {
+            check_blob_count(&h, check_listing_bucket(&h, "race-1250000000"));
+            /* Leave an empty bucket for the next round. */
+        }
+    }
+    cosd_harness_stop(&h);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kill9_during_puts),
         cmocka_unit_test(test_concurrent_puts_one_key),
+        cmocka_unit_test(test_put_vs_bucket_delete),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

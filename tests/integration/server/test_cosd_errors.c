@@ -1,5 +1,5 @@
-/* Integration tests of cosd's answers to bad input: every case gets the documented COS error (never a
- * 5xx, never a crash) and the server keeps serving afterwards. */
+/* Integration tests of cosd's answers to bad input: every case gets the documented COS error (never
+ * a 5xx, never a crash) and the server keeps serving afterwards. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,7 +79,11 @@ static void test_bad_keys_and_paths(void **state)
         {"/bad-utf8-%C3%28", "InvalidObjectName"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "x", .path_override = cases[i].path, .body = "x",
+        tc_req_t rq = {.method = "PUT",
+                       .bucket = BUCKET,
+                       .key = "x",
+                       .path_override = cases[i].path,
+                       .body = "x",
                        .body_len = 1};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
@@ -92,12 +96,16 @@ static void test_bad_keys_and_paths(void **state)
 static void test_unsupported_subresources(void **state)
 {
     cosd_harness_t *h = *state;
-    const char *subs[] = {"cors", "lifecycle", "website", "policy", "tagging", "versioning", "acl", NULL};
+    const char *subs[] = {"cors",    "lifecycle",  "website", "policy",
+                          "tagging", "versioning", "acl",     NULL};
     const char *methods[] = {"GET", "PUT", "DELETE"};
     for (int i = 0; subs[i]; i++) {
         for (int m = 0; m < 3; m++) {
-            tc_req_t rq = {.method = methods[m], .bucket = BUCKET, .query = subs[i],
-                           .body = m == 1 ? "<X/>" : NULL, .body_len = m == 1 ? 4 : 0};
+            tc_req_t rq = {.method = methods[m],
+                           .bucket = BUCKET,
+                           .query = subs[i],
+                           .body = m == 1 ? "<X/>" : NULL,
+                           .body_len = m == 1 ? 4 : 0};
             tc_resp_t rs;
             tc_do(h, &rq, &rs);
             assert_true(rs.status >= 400 && rs.status < 500);
@@ -121,7 +129,8 @@ static void test_unsupported_subresources(void **state)
 static void test_wrong_methods(void **state)
 {
     cosd_harness_t *h = *state;
-    const char *cases[][2] = {{"PATCH", "obj"}, {"POST", "obj"}, {"PATCH", NULL}, {"OPTIONS", NULL}};
+    const char *cases[][2] = {
+        {"PATCH", "obj"}, {"POST", "obj"}, {"PATCH", NULL}, {"OPTIONS", NULL}};
     for (size_t i = 0; i < 4; i++) {
         tc_req_t rq = {.method = cases[i][0], .bucket = BUCKET, .key = cases[i][1]};
         tc_resp_t rs;
@@ -134,6 +143,14 @@ static void test_wrong_methods(void **state)
     tc_do(h, &rq, &rs);
     expect_code(&rs, 405, "MethodNotAllowed");
     tc_resp_free(&rs);
+    /* An https client using cosd as its proxy asks for a tunnel: refused with advice. */
+    const char *connect = "CONNECT " VHOST ":443 HTTP/1.1\r\nHost: " VHOST ":443\r\n\r\n";
+    cosx_buf_t ans = COSX_BUF_INIT;
+    tc_raw(h, connect, strlen(connect), 1000, &ans);
+    assert_non_null(strstr(cosx_buf_str(&ans), "HTTP/1.1 405"));
+    assert_non_null(strstr(cosx_buf_str(&ans), "<Code>MethodNotAllowed</Code>"));
+    assert_non_null(strstr(cosx_buf_str(&ans), "http"));
+    cosx_buf_free(&ans);
     still_serving(h);
 }
 
@@ -142,14 +159,17 @@ static void test_malformed_bucket_xml(void **state)
     cosd_harness_t *h = *state;
     const char *bodies[] = {"<CreateBucketConfiguration>", "not xml at all", "<Other/>", NULL};
     for (int i = 0; bodies[i]; i++) {
-        tc_req_t rq = {.method = "PUT", .bucket = "xml-1250000000", .body = bodies[i],
+        tc_req_t rq = {.method = "PUT",
+                       .bucket = "xml-1250000000",
+                       .body = bodies[i],
                        .body_len = strlen(bodies[i])};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
         expect_code(&rs, 400, "MalformedXML");
         tc_resp_free(&rs);
     }
-    const char *ok = "<CreateBucketConfiguration><BucketAZConfig>MAZ</BucketAZConfig></CreateBucketConfiguration>";
+    const char *ok = "<CreateBucketConfiguration><BucketAZConfig>MAZ</BucketAZConfig></"
+                     "CreateBucketConfiguration>";
     tc_req_t rq = {.method = "PUT", .bucket = "xml-1250000000", .body = ok, .body_len = strlen(ok)};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
@@ -157,14 +177,15 @@ static void test_malformed_bucket_xml(void **state)
     tc_resp_free(&rs);
 }
 
-static char *raw_put(cosd_harness_t *h, const char *key, const char *extra_headers, const char *body, size_t blen)
+static char *raw_put(cosd_harness_t *h, const char *key, const char *extra_headers,
+                     const char *body, size_t blen)
 {
     char path[256];
     snprintf(path, sizeof path, "/%s", key);
     char *auth = tc_authorization(h, "PUT", path, VHOST);
     cosx_buf_t req = COSX_BUF_INIT, ans = COSX_BUF_INIT;
-    cosx_buf_printf(&req, "PUT %s HTTP/1.1\r\nHost: " VHOST "\r\nAuthorization: %s\r\n%s\r\n", path, auth,
-                    extra_headers);
+    cosx_buf_printf(&req, "PUT %s HTTP/1.1\r\nHost: " VHOST "\r\nAuthorization: %s\r\n%s\r\n", path,
+                    auth, extra_headers);
     cosx_buf_append(&req, body, blen);
     tc_raw(h, req.data, req.len, 1500, &ans);
     free(auth);
@@ -242,7 +263,12 @@ static void test_metadata_too_large(void **state)
     memset(big + 16, 'm', 2200);
     big[16 + 2200] = 0;
     const char *hdr[] = {big, NULL};
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "meta", .headers = hdr, .body = "x", .body_len = 1};
+    tc_req_t rq = {.method = "PUT",
+                   .bucket = BUCKET,
+                   .key = "meta",
+                   .headers = hdr,
+                   .body = "x",
+                   .body_len = 1};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     expect_code(&rs, 400, "MetadataTooLarge");
@@ -259,13 +285,92 @@ static void test_missing_bucket(void **state)
     cosd_harness_t *h = *state;
     const char *methods[] = {"GET", "PUT", "DELETE"};
     for (int i = 0; i < 3; i++) {
-        tc_req_t rq = {.method = methods[i], .bucket = "nosuch-1250000000", .key = "k", .body = i == 1 ? "x" : NULL,
+        tc_req_t rq = {.method = methods[i],
+                       .bucket = "nosuch-1250000000",
+                       .key = "k",
+                       .body = i == 1 ? "x" : NULL,
                        .body_len = i == 1 ? 1 : 0};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
         expect_code(&rs, 404, "NoSuchBucket");
         tc_resp_free(&rs);
     }
+}
+
+/* Random malformed requests (seeded, reproducible): every answer is an HTTP response or a closed
+ * connection, never a 5xx, and the server keeps serving. */
+static void test_garbage_requests(void **state)
+{
+    cosd_harness_t *h = *state;
+    static const char *const methods[] = {"GET",  "PUT",  "POST", "DELETE",
+                                          "HEAD", "BREW", "get",  "PUT PUT"};
+    static const char *const paths[] = {"/",
+                                        "/%",
+                                        "/%zz",
+                                        "/" BUCKET "/%00",
+                                        "//",
+                                        "/" BUCKET "/a?acl&cors",
+                                        "http://" VHOST "/k",
+                                        "http://" VHOST,
+                                        "/?q-sign-algorithm=sha1&q-ak=",
+                                        "/?sign=%ZZ",
+                                        "/?max-keys=-1&prefix=%FF",
+                                        "*",
+                                        "/" BUCKET "?delete",
+                                        "/" BUCKET "/k?uploads",
+                                        "/" BUCKET "/k?partNumber=0&uploadId=x"};
+    static const char *const headers[] = {
+        "Range: bytes=--1",
+        "Range: bytes=99999999999999999999-",
+        "Authorization: "
+        "q-sign-algorithm=sha1&q-ak=&q-sign-time=9;1&q-key-time=;&q-header-list=&q-url-param-list"
+        "=&q-signature=",
+        "Authorization: q-sign-algorithm=md5",
+        "Authorization: &&&&====",
+        "Content-MD5: =",
+        "If-Modified-Since: yesterday",
+        "If-Match: ,,,\"",
+        "x-cos-copy-source: ///",
+        "x-cos-acl: \x01",
+        "Host: ..cos..myqcloud.com",
+        "Host: " BUCKET ".ci..myqcloud.com",
+        "Host: [::1",
+        "Transfer-Encoding: chunked",
+        "Expect: 100-continue",
+        "x-cos-meta-\xff: \xfe",
+    };
+    unsigned seed = 12345;
+    int answered = 0;
+    for (int i = 0; i < 300; i++) {
+        cosx_buf_t req = COSX_BUF_INIT, ans = COSX_BUF_INIT;
+        const char *m = methods[rand_r(&seed) % (sizeof methods / sizeof methods[0])];
+        const char *p = paths[rand_r(&seed) % (sizeof paths / sizeof paths[0])];
+        cosx_buf_printf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", m, p,
+                        rand_r(&seed) % 2 ? VHOST : h->endpoint);
+        int nh = rand_r(&seed) % 4;
+        bool chunked = false;
+        for (int k = 0; k < nh; k++) {
+            const char *hd = headers[rand_r(&seed) % (sizeof headers / sizeof headers[0])];
+            chunked |= strstr(hd, "chunked") != NULL;
+            cosx_buf_printf(&req, "%s\r\n", hd);
+        }
+        if (chunked)
+            cosx_buf_puts(&req, "\r\n5\r\nhello\r\nZZ\r\n"); /* a broken chunk */
+        else
+            cosx_buf_printf(&req, "Content-Length: 3\r\n\r\n%c%c%c", (char)rand_r(&seed),
+                            (char)rand_r(&seed), (char)rand_r(&seed));
+        tc_raw(h, req.data, req.len, 2000, &ans);
+        const char *a = cosx_buf_str(&ans);
+        if (strncmp(a, "HTTP/1.1 5", 10) == 0)
+            fprintf(stderr, "request %d answered 5xx:\n%s\n--\n%s\n", i, cosx_buf_str(&req), a);
+        assert_false(strncmp(a, "HTTP/1.1 5", 10) == 0);
+        answered += strncmp(a, "HTTP/1.1 ", 9) == 0;
+        cosx_buf_free(&req);
+        cosx_buf_free(&ans);
+    }
+    fprintf(stderr, "garbage requests: %d of 300 answered with an HTTP status\n", answered);
+    assert_true(answered > 150);
+    still_serving(h);
 }
 
 int main(void)
@@ -282,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_body_shorter_than_content_length),
         cmocka_unit_test(test_metadata_too_large),
         cmocka_unit_test(test_missing_bucket),
+        cmocka_unit_test(test_garbage_requests),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

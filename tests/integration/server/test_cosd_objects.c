@@ -56,8 +56,8 @@ static void test_list_objects(void **state)
     cosd_harness_t *h = *state;
     const char *b = "list-1250000000";
     assert_int_equal(tc_put_bucket(h, b), 200);
-    const char *keys[] = {"a.txt", "b/1.txt", "b/2.txt", "b/c/3.txt", "c d.txt", "dir/", "z\xc3\xa9.txt", "Z.txt",
-                          NULL};
+    const char *keys[] = {"a.txt", "b/1.txt",       "b/2.txt", "b/c/3.txt", "c d.txt",
+                          "dir/",  "z\xc3\xa9.txt", "Z.txt",   NULL};
     for (int i = 0; keys[i]; i++)
         assert_int_equal(tc_put_object(h, b, keys[i], "x", 1), 200);
     /* All keys in UTF-8 byte order ("Z" < "a", "z\xc3\xa9" last). */
@@ -74,9 +74,10 @@ static void test_list_objects(void **state)
 
     /* Delimiter: CommonPrefixes. */
     rs = get(h, b, "delimiter=%2F");
-    assert_int_equal(tc_count(&rs, "Contents"), 4); /* a.txt, c d.txt, z..., Z.txt */
+    assert_int_equal(tc_count(&rs, "Contents"), 4);       /* a.txt, c d.txt, z..., Z.txt */
     assert_int_equal(tc_count(&rs, "CommonPrefixes"), 2); /* b/, dir/ */
-    assert_non_null(strstr(cosx_buf_str(&rs.body), "<CommonPrefixes><Prefix>b/</Prefix></CommonPrefixes>"));
+    assert_non_null(
+        strstr(cosx_buf_str(&rs.body), "<CommonPrefixes><Prefix>b/</Prefix></CommonPrefixes>"));
     tc_resp_free(&rs);
 
     rs = get(h, b, "prefix=b%2F&delimiter=%2F");
@@ -129,7 +130,8 @@ static void test_list_objects(void **state)
     tc_resp_free(&rs);
 
     /* Bad parameters. */
-    const char *badq[] = {"max-keys=0", "max-keys=1001", "max-keys=abc", "encoding-type=base64", NULL};
+    const char *badq[] = {"max-keys=0", "max-keys=1001", "max-keys=abc", "encoding-type=base64",
+                          NULL};
     for (int i = 0; badq[i]; i++) {
         rs = get(h, b, badq[i]);
         expect_code(&rs, 400, "InvalidArgument");
@@ -210,8 +212,14 @@ static void test_conditional(void **state)
         const char *hdr;
         long status;
     } cases[] = {
-        {im, 200},          {"If-Match: \"0000\"", 412}, {inm, 304},       {"If-None-Match: \"0000\"", 200},
-        {ims_future, 304},  {ims_past, 200},             {ius_past, 412},  {ius_future, 200},
+        {im, 200},
+        {"If-Match: \"0000\"", 412},
+        {inm, 304},
+        {"If-None-Match: \"0000\"", 200},
+        {ims_future, 304},
+        {ims_past, 200},
+        {ius_past, 412},
+        {ius_future, 200},
         {"If-Match: *", 200},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -232,14 +240,22 @@ static void test_response_overrides(void **state)
 {
     cosd_harness_t *h = *state;
     const char *hdr[] = {"Content-Type: text/plain", "Cache-Control: max-age=60", NULL};
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "ovr", .headers = hdr, .body = "o", .body_len = 1};
+    tc_req_t rq = {.method = "PUT",
+                   .bucket = BUCKET,
+                   .key = "ovr",
+                   .headers = hdr,
+                   .body = "o",
+                   .body_len = 1};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
     tc_resp_free(&rs);
-    rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "ovr",
-                    .query = "response-content-type=application%2Fjson&response-cache-control=no-store&"
-                             "response-content-disposition=attachment"};
+    rq = (tc_req_t){.method = "GET",
+                    .bucket = BUCKET,
+                    .key = "ovr",
+                    .query =
+                        "response-content-type=application%2Fjson&response-cache-control=no-store&"
+                        "response-content-disposition=attachment"};
     tc_do(h, &rq, &rs);
     char v[128];
     assert_int_equal(rs.status, 200);
@@ -259,7 +275,12 @@ static void test_chunked_expect_and_md5(void **state)
     char *data = malloc(n);
     for (size_t i = 0; i < n; i++)
         data[i] = (char)(i * 7 + 3);
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "chunked", .body = data, .body_len = n, .chunked = true};
+    tc_req_t rq = {.method = "PUT",
+                   .bucket = BUCKET,
+                   .key = "chunked",
+                   .body = data,
+                   .body_len = n,
+                   .chunked = true};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
@@ -274,7 +295,12 @@ static void test_chunked_expect_and_md5(void **state)
     tc_content_md5(data, n, good);
     snprintf(md5h, sizeof md5h, "Content-MD5: %s", good);
     const char *hdr[] = {md5h, "Expect: 100-continue", NULL};
-    rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "md5", .body = data, .body_len = n, .headers = hdr};
+    rq = (tc_req_t){.method = "PUT",
+                    .bucket = BUCKET,
+                    .key = "md5",
+                    .body = data,
+                    .body_len = n,
+                    .headers = hdr};
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
     tc_resp_free(&rs);
@@ -291,7 +317,12 @@ static void test_chunked_expect_and_md5(void **state)
     tc_resp_free(&rs);
 
     const char *bad[] = {"Content-MD5: not-base64!", NULL};
-    rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "md5-bad", .body = "x", .body_len = 1, .headers = bad};
+    rq = (tc_req_t){.method = "PUT",
+                    .bucket = BUCKET,
+                    .key = "md5-bad",
+                    .body = "x",
+                    .body_len = 1,
+                    .headers = bad};
     tc_do(h, &rq, &rs);
     expect_code(&rs, 400, "InvalidDigest");
     tc_resp_free(&rs);
@@ -302,7 +333,11 @@ static void test_copy(void **state)
 {
     cosd_harness_t *h = *state;
     const char *hdr[] = {"Content-Type: text/x-src", "x-cos-meta-origin: source", NULL};
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "copy/src", .headers = hdr, .body = "copy me",
+    tc_req_t rq = {.method = "PUT",
+                   .bucket = BUCKET,
+                   .key = "copy/src",
+                   .headers = hdr,
+                   .body = "copy me",
                    .body_len = 7};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
@@ -311,7 +346,8 @@ static void test_copy(void **state)
     tc_header(&rs, "ETag", etag, sizeof etag);
     tc_resp_free(&rs);
 
-    const char *c1[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/src", NULL};
+    const char *c1[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/src",
+                        NULL};
     rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "copy/dst1", .headers = c1};
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
@@ -322,6 +358,8 @@ static void test_copy(void **state)
     char crc[32];
     snprintf(crc, sizeof crc, "%" PRIu64, cosx_crc64(0, "copy me", 7));
     assert_string_equal(tc_xml(&rs, "CRC64", v, sizeof v), crc);
+    assert_true(tc_header(&rs, "x-cos-hash-crc64ecma", v, sizeof v));
+    assert_string_equal(v, crc);
     tc_resp_free(&rs);
     rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "copy/dst1"};
     tc_do(h, &rq, &rs);
@@ -332,8 +370,9 @@ static void test_copy(void **state)
     assert_string_equal(v, "text/x-src");
     tc_resp_free(&rs);
 
-    const char *c2[] = {"x-cos-copy-source: /" BUCKET "/copy/src", "x-cos-metadata-directive: Replaced",
-                        "Content-Type: text/x-new", "x-cos-meta-fresh: yes", NULL};
+    const char *c2[] = {"x-cos-copy-source: /" BUCKET "/copy/src",
+                        "x-cos-metadata-directive: Replaced", "Content-Type: text/x-new",
+                        "x-cos-meta-fresh: yes", NULL};
     rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "copy/dst2", .headers = c2};
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
@@ -347,13 +386,15 @@ static void test_copy(void **state)
     tc_resp_free(&rs);
 
     /* Onto itself without Replaced. */
-    const char *c3[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/src", NULL};
+    const char *c3[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/src",
+                        NULL};
     rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "copy/src", .headers = c3};
     tc_do(h, &rq, &rs);
     expect_code(&rs, 400, "InvalidRequest");
     tc_resp_free(&rs);
     /* Missing source, malformed source, empty source key, failed condition. */
-    const char *c4[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/none", NULL};
+    const char *c4[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/none",
+                        NULL};
     rq.key = "copy/x";
     rq.headers = c4;
     tc_do(h, &rq, &rs);
@@ -394,7 +435,11 @@ static tc_resp_t post_delete(cosd_harness_t *h, const char *bucket, const char *
     tc_content_md5(xml, strlen(xml), m);
     snprintf(md5h, sizeof md5h, "Content-MD5: %s", md5_override ? md5_override : m);
     const char *hdr[] = {"Content-Type: application/xml", with_md5 ? md5h : NULL, NULL};
-    tc_req_t rq = {.method = "POST", .bucket = bucket, .query = "delete", .headers = hdr, .body = xml,
+    tc_req_t rq = {.method = "POST",
+                   .bucket = bucket,
+                   .query = "delete",
+                   .headers = hdr,
+                   .body = xml,
                    .body_len = strlen(xml)};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
@@ -406,7 +451,8 @@ static void test_multi_delete(void **state)
     cosd_harness_t *h = *state;
     assert_int_equal(tc_put_object(h, BUCKET, "md/a", "a", 1), 200);
     assert_int_equal(tc_put_object(h, BUCKET, "md/b", "b", 1), 200);
-    const char *xml = "<Delete><Quiet>false</Quiet><Object><Key>md/a</Key></Object><Object><Key>md/b</Key></Object>"
+    const char *xml = "<Delete><Quiet>false</Quiet><Object><Key>md/a</Key></Object><Object><Key>md/"
+                      "b</Key></Object>"
                       "<Object><Key>md/missing</Key></Object><Object><Key></Key></Object></Delete>";
     tc_resp_t rs = post_delete(h, BUCKET, xml, true, NULL);
     assert_int_equal(rs.status, 200);
@@ -421,7 +467,9 @@ static void test_multi_delete(void **state)
     tc_resp_free(&rs);
 
     assert_int_equal(tc_put_object(h, BUCKET, "md/c", "c", 1), 200);
-    rs = post_delete(h, BUCKET, "<Delete><Quiet>true</Quiet><Object><Key>md/c</Key></Object></Delete>", true, NULL);
+    rs = post_delete(h, BUCKET,
+                     "<Delete><Quiet>true</Quiet><Object><Key>md/c</Key></Object></Delete>", true,
+                     NULL);
     assert_int_equal(rs.status, 200);
     assert_int_equal(tc_count(&rs, "Deleted"), 0);
     assert_non_null(strstr(cosx_buf_str(&rs.body), "DeleteResult"));
@@ -430,14 +478,17 @@ static void test_multi_delete(void **state)
     rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object></Delete>", false, NULL);
     expect_code(&rs, 400, "InvalidRequest");
     tc_resp_free(&rs);
-    rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object></Delete>", true, "1B2M2Y8AsgTpgAmY7PhCfg==");
+    rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object></Delete>", true,
+                     "1B2M2Y8AsgTpgAmY7PhCfg==");
     expect_code(&rs, 400, "InvalidDigest");
     tc_resp_free(&rs);
     rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object>", true, NULL);
     expect_code(&rs, 400, "MalformedXML");
     tc_resp_free(&rs);
-    rs = post_delete(h, BUCKET, "<!DOCTYPE d [<!ENTITY e \"x\">]><Delete><Object><Key>&e;</Key></Object></Delete>",
-                     true, NULL);
+    rs = post_delete(
+        h, BUCKET,
+        "<!DOCTYPE d [<!ENTITY e \"x\">]><Delete><Object><Key>&e;</Key></Object></Delete>", true,
+        NULL);
     expect_code(&rs, 400, "MalformedXML");
     tc_resp_free(&rs);
 
@@ -448,7 +499,8 @@ static void test_multi_delete(void **state)
     cosx_buf_puts(&big, "</Delete>");
     rs = post_delete(h, BUCKET, cosx_buf_str(&big), true, NULL);
     expect_code(&rs, 400, "MalformedXML");
-    assert_string_equal(tc_xml(&rs, "Message", v, sizeof v), "delete key size is greater than 1000");
+    assert_string_equal(tc_xml(&rs, "Message", v, sizeof v),
+                        "delete key size is greater than 1000");
     tc_resp_free(&rs);
     /* Over the XML size limit. */
     cosx_buf_reset(&big);
@@ -466,7 +518,12 @@ static void test_acl(void **state)
 {
     cosd_harness_t *h = *state;
     const char *pub[] = {"x-cos-acl: public-read", NULL};
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "acl/public", .headers = pub, .body = "P", .body_len = 1};
+    tc_req_t rq = {.method = "PUT",
+                   .bucket = BUCKET,
+                   .key = "acl/public",
+                   .headers = pub,
+                   .body = "P",
+                   .body_len = 1};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     assert_int_equal(rs.status, 200);
@@ -482,7 +539,11 @@ static void test_acl(void **state)
     expect_code(&rs, 403, "AccessDenied");
     tc_resp_free(&rs);
     /* Anonymous writes are never allowed. */
-    rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "acl/public", .anonymous = true, .body = "X",
+    rq = (tc_req_t){.method = "PUT",
+                    .bucket = BUCKET,
+                    .key = "acl/public",
+                    .anonymous = true,
+                    .body = "X",
                     .body_len = 1};
     tc_do(h, &rq, &rs);
     expect_code(&rs, 403, "AccessDenied");
@@ -504,7 +565,12 @@ static void test_acl(void **state)
     assert_int_equal(rs.status, 200);
     tc_resp_free(&rs);
     const char *bad[] = {"x-cos-acl: everyone", NULL};
-    rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "acl/bad", .headers = bad, .body = "x", .body_len = 1};
+    rq = (tc_req_t){.method = "PUT",
+                    .bucket = BUCKET,
+                    .key = "acl/bad",
+                    .headers = bad,
+                    .body = "x",
+                    .body_len = 1};
     tc_do(h, &rq, &rs);
     expect_code(&rs, 400, "InvalidArgument");
     tc_resp_free(&rs);
@@ -526,10 +592,14 @@ static void test_list_uploads_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_list_objects),    cmocka_unit_test(test_range),
-        cmocka_unit_test(test_conditional),     cmocka_unit_test(test_response_overrides),
-        cmocka_unit_test(test_chunked_expect_and_md5), cmocka_unit_test(test_copy),
-        cmocka_unit_test(test_multi_delete),    cmocka_unit_test(test_acl),
+        cmocka_unit_test(test_list_objects),
+        cmocka_unit_test(test_range),
+        cmocka_unit_test(test_conditional),
+        cmocka_unit_test(test_response_overrides),
+        cmocka_unit_test(test_chunked_expect_and_md5),
+        cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_multi_delete),
+        cmocka_unit_test(test_acl),
         cmocka_unit_test(test_list_uploads_empty),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -23,8 +23,20 @@ static int load(cosd_config_t *cfg, char **argv, char *err)
 static void test_flags(void **state)
 {
     (void)state;
-    char *argv[] = {"cosd", "--listen", "127.0.0.1:0", "--data", "/tmp/x", "--account", "1250000000:AKID1:key1",
-                    "--account", "1250000001:AKID2:key2", "--region", "ap-beijing", "--domain", "Example.TEST", NULL};
+    char *argv[] = {"cosd",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--data",
+                    "/tmp/x",
+                    "--account",
+                    "1250000000:AKID1:key1",
+                    "--account",
+                    "1250000001:AKID2:key2",
+                    "--region",
+                    "ap-beijing",
+                    "--domain",
+                    "Example.TEST",
+                    NULL};
     cosd_config_t cfg;
     char err[256];
     assert_int_equal(load(&cfg, argv, err), 0);
@@ -47,9 +59,10 @@ static void test_file_and_override(void **state)
     char path[] = "/tmp/cosd-config-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    const char *json = "{\"listen\":\"0.0.0.0:9100\",\"data\":\"/srv/cos\",\"region\":\"ap-shanghai\","
-                       "\"domains\":[\"cos.lan\"],\"accounts\":[{\"appid\":\"1250000000\",\"secret_id\":\"AKIDf\","
-                       "\"secret_key\":\"kf\"}],\"moderation\":{\"policies\":[1,2]}}";
+    const char *json =
+        "{\"listen\":\"0.0.0.0:9100\",\"data\":\"/srv/cos\",\"region\":\"ap-shanghai\","
+        "\"domains\":[\"cos.lan\"],\"accounts\":[{\"appid\":\"1250000000\",\"secret_id\":\"AKIDf\","
+        "\"secret_key\":\"kf\"}],\"moderation\":{\"policies\":[1,2]}}";
     assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
     close(fd);
     char *argv[] = {"cosd", "--config", path, "--listen", "127.0.0.1:9200", NULL};
@@ -93,8 +106,9 @@ static void test_errors(void **state)
 static void test_bad_config_file(void **state)
 {
     (void)state;
-    const char *bodies[] = {"{", "[]", "{\"accounts\":[{\"appid\":\"x\"}]}", "{\"domains\":\"a\"}",
-                            "{\"listen\":5}", NULL};
+    const char *bodies[] = {
+        "{", "[]", "{\"accounts\":[{\"appid\":\"x\"}]}", "{\"domains\":\"a\"}", "{\"listen\":5}",
+        NULL};
     for (int i = 0; bodies[i]; i++) {
         char path[] = "/tmp/cosd-config-XXXXXX";
         int fd = mkstemp(path);

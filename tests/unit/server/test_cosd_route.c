@@ -1,4 +1,5 @@
-/* Unit tests of cosd_route: every host form of COS_PROTOCOL 1.4, path-style, key and bucket name checks. */
+/* Unit tests of cosd_route: every host form of COS_PROTOCOL 1.4, path-style, key and bucket name
+ * checks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +24,8 @@ static cosd_route_t route(const char *host, const char *path)
 static void test_virtual_host(void **state)
 {
     (void)state;
-    cosd_route_t r = route("examplebucket-1250000000.cos.ap-beijing.myqcloud.com", "/dir/a%20b.txt");
+    cosd_route_t r =
+        route("examplebucket-1250000000.cos.ap-beijing.myqcloud.com", "/dir/a%20b.txt");
     assert_int_equal(r.kind, COSD_ROUTE_OBJECT);
     assert_string_equal(r.bucket, "examplebucket-1250000000");
     assert_string_equal(r.region, "ap-beijing");
@@ -65,8 +67,13 @@ static void test_domain_forms(void **state)
 static void test_service_and_path_style(void **state)
 {
     (void)state;
-    const char *hosts[] = {"127.0.0.1:9000", "service.cos.myqcloud.com", "cos.ap-guangzhou.myqcloud.com",
-                           "localhost:1234", "[::1]:80", "", NULL};
+    const char *hosts[] = {"127.0.0.1:9000",
+                           "service.cos.myqcloud.com",
+                           "cos.ap-guangzhou.myqcloud.com",
+                           "localhost:1234",
+                           "[::1]:80",
+                           "",
+                           NULL};
     for (int i = 0; hosts[i]; i++) {
         cosd_route_t r = route(hosts[i], "/");
         assert_int_equal(r.kind, COSD_ROUTE_SERVICE);
@@ -142,8 +149,10 @@ static void test_key_check(void **state)
     assert_string_equal(cosd_key_check(key, 851, msg, sizeof msg), "KeyTooLong");
     assert_string_equal(cosd_key_check("", 0, msg, sizeof msg), "InvalidObjectName");
     assert_null(cosd_key_check("\xe8\x85\xbe\xe8\xae\xaf\xe4\xba\x91", 9, msg, sizeof msg));
-    assert_string_equal(cosd_key_check("\xed\xa0\x80", 3, msg, sizeof msg), "InvalidObjectName"); /* surrogate */
-    assert_string_equal(cosd_key_check("\xc0\x80", 2, msg, sizeof msg), "InvalidObjectName");     /* overlong */
+    assert_string_equal(cosd_key_check("\xed\xa0\x80", 3, msg, sizeof msg),
+                        "InvalidObjectName"); /* surrogate */
+    assert_string_equal(cosd_key_check("\xc0\x80", 2, msg, sizeof msg),
+                        "InvalidObjectName"); /* overlong */
 }
 
 static void test_bucket_names(void **state)
@@ -162,9 +171,13 @@ static void test_bucket_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_virtual_host), cmocka_unit_test(test_domain_forms),
-        cmocka_unit_test(test_service_and_path_style), cmocka_unit_test(test_ci_hosts),
-        cmocka_unit_test(test_errors), cmocka_unit_test(test_key_check), cmocka_unit_test(test_bucket_names),
+        cmocka_unit_test(test_virtual_host),
+        cmocka_unit_test(test_domain_forms),
+        cmocka_unit_test(test_service_and_path_style),
+        cmocka_unit_test(test_ci_hosts),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_key_check),
+        cmocka_unit_test(test_bucket_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,7 +38,10 @@ static int setup(void **state)
     char err[256];
     if (cosd_store_open(f->dir, 2, true, &f->st, err, sizeof err) != COSD_ST_OK)
         return -1;
-    cosd_bucket_t b = {.name = "b-1250000000", .appid = "1250000000", .region = "ap-guangzhou", .acl = "private",
+    cosd_bucket_t b = {.name = "b-1250000000",
+                       .appid = "1250000000",
+                       .region = "ap-guangzhou",
+                       .acl = "private",
                        .created = 1};
     if (cosd_store_bucket_create(f->st, &b) != COSD_ST_OK)
         return -1;
@@ -103,7 +106,8 @@ static void read_back(fixture_t *f, const char *key, const char *want)
 static void test_buckets(void **state)
 {
     fixture_t *f = *state;
-    cosd_bucket_t b = {.name = "b-1250000000", .appid = "1250000000", .region = "r", .acl = "private"};
+    cosd_bucket_t b = {
+        .name = "b-1250000000", .appid = "1250000000", .region = "r", .acl = "private"};
     assert_int_equal(cosd_store_bucket_create(f->st, &b), COSD_ST_EXISTS);
     cosd_bucket_t got;
     assert_int_equal(cosd_store_bucket_get(f->st, "b-1250000000", &got), COSD_ST_OK);
@@ -135,7 +139,8 @@ static void test_copy_shares_blob(void **state)
     fixture_t *f = *state;
     put(f, "src", "shared");
     cosd_object_t d = {.key = "dst", .content_type = "text/plain", .headers = "[]", .mtime = 9};
-    assert_int_equal(cosd_store_object_copy(f->st, "b-1250000000", "src", "b-1250000000", &d), COSD_ST_OK);
+    assert_int_equal(cosd_store_object_copy(f->st, "b-1250000000", "src", "b-1250000000", &d),
+                     COSD_ST_OK);
     assert_int_equal(d.size, 6);
     assert_int_equal(count_blobs(f->dir), 1);
     bool existed;
@@ -148,7 +153,8 @@ static void test_copy_shares_blob(void **state)
     cosd_store_object_delete(f->st, "b-1250000000", "dst", &existed);
     assert_int_equal(count_blobs(f->dir), 0);
     cosd_object_t d2 = {.key = "x", .content_type = "t", .headers = "[]"};
-    assert_int_equal(cosd_store_object_copy(f->st, "b-1250000000", "gone", "b-1250000000", &d2), COSD_ST_NOTFOUND);
+    assert_int_equal(cosd_store_object_copy(f->st, "b-1250000000", "gone", "b-1250000000", &d2),
+                     COSD_ST_NOTFOUND);
 }
 
 typedef struct scan_acc {
@@ -170,7 +176,9 @@ static void test_scan_order(void **state)
     for (int i = 0; keys[i]; i++)
         put(f, keys[i], "x");
     scan_acc_t acc = {0};
-    assert_int_equal(cosd_store_object_scan(f->st, "b-1250000000", NULL, 0, NULL, 0, 100, on_obj, &acc), COSD_ST_OK);
+    assert_int_equal(
+        cosd_store_object_scan(f->st, "b-1250000000", NULL, 0, NULL, 0, 100, on_obj, &acc),
+        COSD_ST_OK);
     const char *want[] = {"Z", "a", "a/1", "a/2", "b", "\xc3\xa9"};
     assert_int_equal(acc.n, 6);
     for (int i = 0; i < 6; i++)

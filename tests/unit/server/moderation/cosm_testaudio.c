@@ -51,7 +51,8 @@ bool ta_say(const char *dir, const char *voice, const char *text, const char *ou
     fclose(f);
     int rc;
     if (strcmp(voice, "slt") == 0)
-        rc = ta_run("text2wave -eval '(voice_cmu_us_slt_arctic_hts)' '%s' -o '%s' 2>/dev/null", txt, out_wav);
+        rc = ta_run("text2wave -eval '(voice_cmu_us_slt_arctic_hts)' '%s' -o '%s' 2>/dev/null", txt,
+                    out_wav);
     else if (strcmp(voice, "kal") == 0)
         rc = ta_run("text2wave -eval '(voice_kal_diphone)' '%s' -o '%s' 2>/dev/null", txt, out_wav);
     else
@@ -62,7 +63,8 @@ bool ta_say(const char *dir, const char *voice, const char *text, const char *ou
 
 bool ta_ffmpeg(const char *in, const char *args, const char *out)
 {
-    return ta_run("ffmpeg -nostdin -loglevel error -y -i '%s' %s '%s'", in, args ? args : "", out) == 0;
+    return ta_run("ffmpeg -nostdin -loglevel error -y -i '%s' %s '%s'", in, args ? args : "",
+                  out) == 0;
 }
 
 long ta_duration_ms(const char *path)

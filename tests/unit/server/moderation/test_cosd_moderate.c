@@ -55,8 +55,10 @@ static int setup(void **state)
         return -1;
     snprintf(conf, sizeof(conf), "%s/cosd.json", dir);
     FILE *f = fopen(conf, "w");
-    fprintf(f, "{\"listen\":\"127.0.0.1:9000\",\"moderation\":{\"library_dir\":\"%s\",\"policies\":["
-               "{\"biz_type\":\"ads-only\",\"scenes\":[\"Ads\"]}]}}\n", COSM_TEST_LIBRARY_DIR);
+    fprintf(f,
+            "{\"listen\":\"127.0.0.1:9000\",\"moderation\":{\"library_dir\":\"%s\",\"policies\":["
+            "{\"biz_type\":\"ads-only\",\"scenes\":[\"Ads\"]}]}}\n",
+            COSM_TEST_LIBRARY_DIR);
     fclose(f);
     return 0;
 }
@@ -83,7 +85,7 @@ static void test_json_output(void **st)
     assert_string_equal(cJSON_GetObjectItem(j, "Label")->valuestring, "Abuse");
     assert_int_not_equal(cJSON_GetObjectItem(j, "Result")->valueint, 0);
     assert_true(strlen(cJSON_GetObjectItem(j, "AudioText")->valuestring) > 5);
-    static const char *const infos[] = {"PornInfo", "AdsInfo", "IllegalInfo", "AbuseInfo",
+    static const char *const infos[] = {"PornInfo",      "AdsInfo",      "IllegalInfo", "AbuseInfo",
                                         "TerrorismInfo", "PoliticsInfo", "TeenagerInfo"};
     for (size_t i = 0; i < 7; i++)
         assert_non_null(cJSON_GetObjectItem(j, infos[i]));
@@ -95,7 +97,8 @@ static void test_json_output(void **st)
     assert_true(cJSON_IsNumber(cJSON_GetObjectItem(sec, "OffsetTime")));
     assert_true(cJSON_GetObjectItem(sec, "Duration")->valueint > 500);
     assert_string_equal(cJSON_GetObjectItem(sec, "Label")->valuestring, "Abuse");
-    assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(sec, "AbuseInfo"), "Keywords")) >= 1);
+    assert_true(cJSON_GetArraySize(
+                    cJSON_GetObjectItem(cJSON_GetObjectItem(sec, "AbuseInfo"), "Keywords")) >= 1);
     cJSON_Delete(j);
 }
 
@@ -160,6 +163,13 @@ static void test_failures(void **st)
     assert_int_equal(run(args), 2);
     e = slurp(errf);
     assert_non_null(strstr(e, "max_ms"));
+    free(e);
+    f = fopen(p, "w");
+    fputs("{\"moderation\": {\"models\": {\"decoder_options\": {\"no-such-option\": 1}}}}", f);
+    fclose(f);
+    assert_int_equal(run(args), 2);
+    e = slurp(errf);
+    assert_non_null(strstr(e, "decoder_options"));
     free(e);
     f = fopen(p, "w");
     fputs("{not json", f);

@@ -1,6 +1,7 @@
 /* test_cosm_decode: FFmpeg decoding of every generated format (wav, mp3, ogg, flac, m4a, aac,
  * 3gp, wma, and the audio track of an mp4 video) to 16 kHz mono PCM with the right length, and the
- * failures: missing file, empty file, text named .mp3, truncated mp3, video without audio, limits. */
+ * failures: missing file, empty file, text named .mp3, truncated mp3, video without audio, limits.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,7 +28,9 @@ static int setup(void **state)
     if (!dir)
         return -1;
     snprintf(src, sizeof(src), "%s/src.wav", dir);
-    return ta_run("sox -n -r 44100 -c 2 -b 16 '%s' synth 1 sine 440 : synth 1 sine 0 vol 0 : synth 1 sine 660", src);
+    return ta_run("sox -n -r 44100 -c 2 -b 16 '%s' synth 1 sine 440 : synth 1 sine 0 vol 0 : synth "
+                  "1 sine 660",
+                  src);
 }
 
 static int teardown(void **state)
@@ -72,23 +75,58 @@ static void check_format(const char *ext, const char *args, long tol_ms)
     free(pcm);
 }
 
-static void test_wav(void **s) { (void)s; check_format("wav", NULL, 5); }
-static void test_mp3(void **s) { (void)s; check_format("mp3", "-b:a 128k", 80); }
-static void test_ogg(void **s) { (void)s; check_format("ogg", "-c:a libvorbis", 80); }
-static void test_flac(void **s) { (void)s; check_format("flac", NULL, 5); }
-static void test_m4a(void **s) { (void)s; check_format("m4a", "-c:a aac -b:a 128k", 80); }
-static void test_aac(void **s) { (void)s; check_format("aac", "-c:a aac", 80); }
-static void test_wma(void **s) { (void)s; check_format("wma", "-c:a wmav2", 80); }
+static void test_wav(void **s)
+{
+    (void)s;
+    check_format("wav", NULL, 5);
+}
+static void test_mp3(void **s)
+{
+    (void)s;
+    check_format("mp3", "-b:a 128k", 80);
+}
+static void test_ogg(void **s)
+{
+    (void)s;
+    check_format("ogg", "-c:a libvorbis", 80);
+}
+static void test_flac(void **s)
+{
+    (void)s;
+    check_format("flac", NULL, 5);
+}
+static void test_m4a(void **s)
+{
+    (void)s;
+    check_format("m4a", "-c:a aac -b:a 128k", 80);
+}
+static void test_aac(void **s)
+{
+    (void)s;
+    check_format("aac", "-c:a aac", 80);
+}
+static void test_wma(void **s)
+{
+    (void)s;
+    check_format("wma", "-c:a wmav2", 80);
+}
 /* (Debian's ffmpeg command has no AMR encoder, so 3gp is made with AAC audio.) */
-static void test_3gp(void **s) { (void)s; check_format("3gp", "-ar 16000 -ac 1 -c:a aac", 80); }
+static void test_3gp(void **s)
+{
+    (void)s;
+    check_format("3gp", "-ar 16000 -ac 1 -c:a aac", 80);
+}
 
 static void test_mp4_video_track(void **s)
 {
     (void)s;
     char out[700];
     snprintf(out, sizeof(out), "%s/v.mp4", dir);
-    assert_int_equal(ta_run("ffmpeg -nostdin -loglevel error -y -f lavfi -i color=c=blue:s=64x64:d=3 -i '%s' "
-                            "-c:v mpeg4 -c:a aac -shortest '%s'", src, out), 0);
+    assert_int_equal(
+        ta_run("ffmpeg -nostdin -loglevel error -y -f lavfi -i color=c=blue:s=64x64:d=3 -i '%s' "
+               "-c:v mpeg4 -c:a aac -shortest '%s'",
+               src, out),
+        0);
     int16_t *pcm = NULL;
     size_t n = 0;
     cosm_error_t err = {0};
@@ -97,8 +135,10 @@ static void test_mp4_video_track(void **s)
     free(pcm);
     /* A video without any audio track is a decode failure. */
     snprintf(out, sizeof(out), "%s/silent.mp4", dir);
-    assert_int_equal(ta_run("ffmpeg -nostdin -loglevel error -y -f lavfi -i color=c=red:s=64x64:d=1 -c:v mpeg4 '%s'",
-                            out), 0);
+    assert_int_equal(ta_run("ffmpeg -nostdin -loglevel error -y -f lavfi -i "
+                            "color=c=red:s=64x64:d=1 -c:v mpeg4 '%s'",
+                            out),
+                     0);
     assert_int_equal(cosm_decode_file(out, &nolimit, &pcm, &n, &err), COSM_ERR_DECODE);
     assert_null(pcm);
     assert_non_null(strstr(err.message, "no decodable audio track"));
@@ -127,6 +167,22 @@ static void test_errors(void **s)
     assert_int_equal(cosm_decode_file(p, &nolimit, &pcm, &n, &err), COSM_ERR_DECODE);
     assert_null(pcm);
     assert_int_equal(cosm_decode_file(dir, &nolimit, &pcm, &n, &err), COSM_ERR_DECODE);
+    /* A name with a colon is a local file, not a protocol. */
+    snprintf(p, sizeof(p), "%s/concat:x.wav", dir);
+    assert_int_equal(ta_run("cp '%s' '%s'", src, p), 0);
+    assert_int_equal(cosm_decode_file(p, &nolimit, &pcm, &n, &err), COSM_OK);
+    assert_in_range(n / 16, 2990, 3010);
+    free(pcm);
+    pcm = NULL;
+    /* A playlist pointing at the network is not followed. */
+    snprintf(p, sizeof(p), "%s/list.m3u8", dir);
+    f = fopen(p, "w");
+    fputs("#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nhttp://127.0.0.1:9/"
+          "a.mp3\n#EXT-X-ENDLIST\n",
+          f);
+    fclose(f);
+    assert_int_equal(cosm_decode_file(p, &nolimit, &pcm, &n, &err), COSM_ERR_DECODE);
+    assert_null(pcm);
     /* Random bytes named .wav. */
     snprintf(p, sizeof(p), "%s/random.wav", dir);
     assert_int_equal(ta_run("head -c 20000 /dev/urandom > '%s'", p), 0);
@@ -142,7 +198,8 @@ static void test_truncated_mp3(void **s)
     snprintf(stub, sizeof(stub), "%s/stub.mp3", dir);
     assert_true(ta_ffmpeg(src, "-b:a 128k", full));
     /* Cut in the middle of a frame: the part before is still moderated. */
-    assert_int_equal(ta_run("head -c $(( $(stat -c %%s '%s') / 2 + 77 )) '%s' > '%s'", full, full, half), 0);
+    assert_int_equal(
+        ta_run("head -c $(( $(stat -c %%s '%s') / 2 + 77 )) '%s' > '%s'", full, full, half), 0);
     int16_t *pcm = NULL;
     size_t n = 0;
     cosm_error_t err = {0};
@@ -177,10 +234,17 @@ static void test_limits(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wav),    cmocka_unit_test(test_mp3),           cmocka_unit_test(test_ogg),
-        cmocka_unit_test(test_flac),   cmocka_unit_test(test_m4a),           cmocka_unit_test(test_aac),
-        cmocka_unit_test(test_wma),    cmocka_unit_test(test_3gp),
-        cmocka_unit_test(test_mp4_video_track), cmocka_unit_test(test_errors), cmocka_unit_test(test_truncated_mp3),
+        cmocka_unit_test(test_wav),
+        cmocka_unit_test(test_mp3),
+        cmocka_unit_test(test_ogg),
+        cmocka_unit_test(test_flac),
+        cmocka_unit_test(test_m4a),
+        cmocka_unit_test(test_aac),
+        cmocka_unit_test(test_wma),
+        cmocka_unit_test(test_3gp),
+        cmocka_unit_test(test_mp4_video_track),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_truncated_mp3),
         cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -41,7 +41,8 @@ static void test_library_file(void **s)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
-    fputs("# comment line\n\nBuy Now, Promotion, 80  # trailing comment\n  free gift ,Gift,100\n", f);
+    fputs("# comment line\n\nBuy Now, Promotion, 80  # trailing comment\n  free gift ,Gift,100\n",
+          f);
     fclose(f);
     cosm_library_t lib = {.name = strdup("t"), .lib_type = 2};
     cosm_error_t err = {0};
@@ -54,8 +55,12 @@ static void test_library_file(void **s)
     assert_int_equal(lib.entries[1].scene, COSM_SCENE_ADS);
     cosm_library_clear(&lib);
 
-    static const char *const bad[] = {"ok, A, 50\nbad line without commas\n", "a, B, 0\n", "a, B, 101\n",
-                                      "a, B, 9x\n", "a, B, 5, 6\n", "!!!, B, 50\n"};
+    static const char *const bad[] = {"ok, A, 50\nbad line without commas\n",
+                                      "a, B, 0\n",
+                                      "a, B, 101\n",
+                                      "a, B, 9x\n",
+                                      "a, B, 5, 6\n",
+                                      "!!!, B, 50\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         f = fopen(path, "w");
         fputs(bad[i], f);
@@ -105,14 +110,19 @@ static void test_system_libraries(void **s)
 
 static const char *conf_full =
     "{\"section\":{\"max_ms\":8000,\"min_pause_ms\":200},\"match\":\"text\",\"clips\":false,"
-    "\"limits\":{\"max_bytes\":1000000,\"max_duration_s\":60},\"thresholds\":{\"suspected\":50,\"violating\":80},"
-    "\"libraries\":[{\"name\":\"shop\",\"scene\":\"Ads\",\"entries\":[{\"keyword\":\"Acme Deals\",\"weight\":90},"
-    "{\"keyword\":\"acme\",\"sub_label\":\"Brand\",\"weight\":40},{\"keyword\":\"gun\",\"scene\":\"Terrorism\"}]}],"
+    "\"limits\":{\"max_bytes\":1000000,\"max_duration_s\":60},\"thresholds\":{\"suspected\":50,"
+    "\"violating\":80},"
+    "\"libraries\":[{\"name\":\"shop\",\"scene\":\"Ads\",\"entries\":[{\"keyword\":\"Acme "
+    "Deals\",\"weight\":90},"
+    "{\"keyword\":\"acme\",\"sub_label\":\"Brand\",\"weight\":40},{\"keyword\":\"gun\",\"scene\":"
+    "\"Terrorism\"}]}],"
     "\"lists\":[{\"name\":\"vip\",\"type\":\"allow\",\"entities\":[\"user-1\"]},"
     "{\"name\":\"banned\",\"type\":1,\"entities\":[\"10.0.0.9\",\"user-2\"]}],"
     "\"default_policy\":{\"scenes\":[\"Porn\",\"Ads\"]},"
-    "\"policies\":[{\"biz_type\":\"shop-only\",\"scenes\":[\"Ads\",\"Terrorism\"],\"system_libraries\":false,"
-    "\"libraries\":[\"shop\"],\"lists\":[\"banned\"],\"thresholds\":{\"suspected\":30,\"violating\":60}}]}";
+    "\"policies\":[{\"biz_type\":\"shop-only\",\"scenes\":[\"Ads\",\"Terrorism\"],\"system_"
+    "libraries\":false,"
+    "\"libraries\":[\"shop\"],\"lists\":[\"banned\"],\"thresholds\":{\"suspected\":30,"
+    "\"violating\":60}}]}";
 
 static void test_config(void **s)
 {
@@ -129,7 +139,8 @@ static void test_config(void **s)
     assert_int_equal(e->limits.max_bytes, 1000000);
     assert_int_equal(e->limits.max_duration_ms, 60000);
     const cosm_policy_t *d = cosm_find_policy(e, "");
-    assert_true(d->scenes[COSM_SCENE_PORN] && d->scenes[COSM_SCENE_ADS] && !d->scenes[COSM_SCENE_ABUSE]);
+    assert_true(d->scenes[COSM_SCENE_PORN] && d->scenes[COSM_SCENE_ADS] &&
+                !d->scenes[COSM_SCENE_ABUSE]);
     assert_int_equal(d->suspect_from, 50);
     assert_int_equal(d->n_libs, COSM_SCENE_COUNT); /* system only */
     assert_int_equal(d->n_lists, 2);
@@ -152,15 +163,19 @@ static void test_config(void **s)
         {"{\"match\":\"guess\"}", "\"match\""},
         {"{\"clips\":1}", "clips"},
         {"{\"libraries\":[{\"name\":\"x\",\"entries\":[{\"keyword\":\"a\"}]}]}", "scene"},
-        {"{\"libraries\":[{\"name\":\"x\",\"scene\":\"Gossip\",\"entries\":[{\"keyword\":\"a\"}]}]}", "unknown scene"},
+        {"{\"libraries\":[{\"name\":\"x\",\"scene\":\"Gossip\",\"entries\":[{\"keyword\":\"a\"}]}]"
+         "}",
+         "unknown scene"},
         {"{\"libraries\":[{\"name\":\"x\",\"scene\":\"Ads\"}]}", "no entries"},
         {"{\"policies\":[{\"biz_type\":\"b\",\"libraries\":[\"missing\"]}]}", "missing"},
         {"{\"policies\":[{\"biz_type\":\"b\"},{\"biz_type\":\"b\"}]}", "twice"},
         {"{\"policies\":[{\"scenes\":[\"Ads\"]}]}", "biz_type"},
         {"{\"policies\":[{\"biz_type\":\"b\",\"scenes\":[\"Gossip\"]}]}", "unknown scene"},
         {"{\"thresholds\":{\"suspected\":95,\"violating\":90}}", "above"},
-        {"{\"lists\":[{\"name\":\"l\",\"type\":\"maybe\",\"entities\":[]}]}", "\"allow\" or \"block\""},
+        {"{\"lists\":[{\"name\":\"l\",\"type\":\"maybe\",\"entities\":[]}]}",
+         "\"allow\" or \"block\""},
         {"{\"models\":{\"lm\":3}}", "\"lm\""},
+        {"{\"models\":{\"decoder_options\":{\"beam\":[1]}}}", "decoder_options.beam"},
         {"[1,2]", "JSON object"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -201,7 +216,8 @@ static cosm_hyp_t hyp_of(const char *const *wp, size_t n)
 
 static const char *conf_match =
     "{\"libraries\":[{\"name\":\"m\",\"scene\":\"Ads\",\"entries\":["
-    "{\"keyword\":\"buy now\",\"weight\":80},{\"keyword\":\"porn\",\"scene\":\"Porn\",\"weight\":95},"
+    "{\"keyword\":\"buy "
+    "now\",\"weight\":80},{\"keyword\":\"porn\",\"scene\":\"Porn\",\"weight\":95},"
     "{\"keyword\":\"cocaine dealer\",\"scene\":\"Illegal\",\"weight\":95}]}],"
     "\"default_policy\":{\"system_libraries\":false,\"libraries\":[\"m\"]}}";
 
@@ -211,8 +227,8 @@ static void give_phones(cosm_kwtable_t *t)
     for (size_t i = 0; i < t->n; i++) {
         const char *p = t->k[i].entry->phrase;
         t->k[i].phones = strdup(strcmp(p, "buy now") == 0 ? "B AY N AW"
-                                : strcmp(p, "porn") == 0 ? "P AO R N"
-                                                         : "K OW K EY N D IY L ER");
+                                : strcmp(p, "porn") == 0  ? "P AO R N"
+                                                          : "K OW K EY N D IY L ER");
     }
 }
 
@@ -227,8 +243,8 @@ static void test_match(void **s)
     assert_int_equal(cosm_kwtable_build(NULL, e, pol, &t), 0);
     assert_int_equal(t.n, 3);
     give_phones(&t);
-    static const char *const w1[] = {"by", "B AY", "now", "N AW", "and", "AH N D", "born", "B AO R N",
-                                     "buy", "B AY", "now", "N AW"};
+    static const char *const w1[] = {"by",   "B AY",     "now", "N AW", "and", "AH N D",
+                                     "born", "B AO R N", "buy", "B AY", "now", "N AW"};
     cosm_hyp_t h = hyp_of(w1, 6);
     cosm_hits_t hits = {0};
     /* Words only: the exact "buy now" at the end. */
@@ -245,7 +261,8 @@ static void test_match(void **s)
     cosm_hits_clear(&hits);
     cosm_hyp_clear(&h);
     /* A long keyword with one phone wrong still counts, with less confidence. */
-    static const char *const w2[] = {"the", "DH AH", "cocaine", "K OW K EY N", "dealers", "D IY L ER Z"};
+    static const char *const w2[] = {"the",         "DH AH",   "cocaine",
+                                     "K OW K EY N", "dealers", "D IY L ER Z"};
     h = hyp_of(w2, 3);
     assert_int_equal(cosm_match_section(&t, &h, COSM_MATCH_PHONES, &hits), 0);
     assert_int_equal(hits.n, 1);
@@ -383,7 +400,8 @@ static void test_scores(void **s)
     cJSON *lr = cJSON_GetArrayItem(cJSON_GetObjectItem(ads, "LibResults"), 0);
     assert_int_equal(cJSON_GetObjectItem(lr, "LibType")->valueint, 2);
     assert_string_equal(cJSON_GetObjectItem(lr, "LibName")->valuestring, "L");
-    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(secs, 0), "AdsInfo"), "Keywords"));
+    assert_null(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(secs, 0), "AdsInfo"),
+                                    "Keywords"));
     assert_null(cJSON_GetObjectItem(j, "ListInfo"));
     cJSON_Delete(j);
     j = cosm_result_to_json(r, true); /* CallbackType 2: violating sections only */
@@ -403,8 +421,9 @@ static void test_scores(void **s)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_normalize),    cmocka_unit_test(test_library_file), cmocka_unit_test(test_system_libraries),
-        cmocka_unit_test(test_config),       cmocka_unit_test(test_phone_distance), cmocka_unit_test(test_match),
+        cmocka_unit_test(test_normalize),        cmocka_unit_test(test_library_file),
+        cmocka_unit_test(test_system_libraries), cmocka_unit_test(test_config),
+        cmocka_unit_test(test_phone_distance),   cmocka_unit_test(test_match),
         cmocka_unit_test(test_scores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

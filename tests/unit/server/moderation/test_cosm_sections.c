@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MS(x) ((size_t)(x) * 16)
+#define MS(x) ((size_t)(x)*16)
 
 /* Fills [from_ms, to_ms) with a 300 Hz tone of the given amplitude. */
 static void tone(int16_t *p, size_t from_ms, size_t to_ms, double amp)

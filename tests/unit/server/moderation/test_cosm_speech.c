@@ -1,8 +1,8 @@
 /* test_cosm_speech: the engine end to end on speech generated at test time (Festival voices
  * cmu_us_slt_arctic_hts and kal_diphone, espeak-ng): each scene flagged with its keywords, clean
- * speech normal, a mixed file flagged only in its second section with the right OffsetTime, the same
- * verdict from mp3/ogg/flac/m4a/mp4, silence, white noise, job failures, lists, custom libraries,
- * and section clips. */
+ * speech normal, a mixed file flagged only in its second section with the right OffsetTime, the
+ * same verdict from mp3/ogg/flac/m4a/mp4, silence, white noise, job failures, lists, custom
+ * libraries, section clips, and one engine shared by two worker threads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "cosm_testaudio.h"
 
 #include <libavutil/log.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,8 +97,8 @@ static const cosm_sentence_t *first_of(int scene, int nth)
 static void check_flagged(const cosm_result_t *r, int scene, const char *what)
 {
     if (r->info[scene].hit_flag == 0 || strcmp(r->label, cosm_scene_name((cosm_scene_t)scene)) != 0)
-        print_error("%s: expected %s, got %s (\"%s\")\n", what, cosm_scene_name((cosm_scene_t)scene), r->label,
-                    r->audio_text);
+        print_error("%s: expected %s, got %s (\"%s\")\n", what,
+                    cosm_scene_name((cosm_scene_t)scene), r->label, r->audio_text);
     assert_string_equal(r->label, cosm_scene_name((cosm_scene_t)scene));
     assert_int_not_equal(r->result, COSM_RESULT_NORMAL);
     assert_int_not_equal(r->info[scene].hit_flag, COSM_RESULT_NORMAL);
@@ -125,8 +126,16 @@ static void scenes_for_voice(const char *voice)
     }
 }
 
-static void test_scenes_slt(void **st) { (void)st; scenes_for_voice("slt"); }
-static void test_scenes_kal(void **st) { (void)st; scenes_for_voice("kal"); }
+static void test_scenes_slt(void **st)
+{
+    (void)st;
+    scenes_for_voice("slt");
+}
+static void test_scenes_kal(void **st)
+{
+    (void)st;
+    scenes_for_voice("kal");
+}
 
 static void test_clean_speech(void **st)
 {
@@ -169,7 +178,8 @@ static void test_mixed_file(void **st)
                             "sox -n -r 16000 -c 1 -b 16 gap15.wav trim 0 1.5 && "
                             "sox '%s' gap04.wav '%s' gap15.wav '%s' '%s' && "
                             "ffmpeg -nostdin -loglevel error -y -i '%s' '%s'",
-                            dir, a, b, c, joined, joined, mixed), 0);
+                            dir, a, b, c, joined, joined, mixed),
+                     0);
     long clean_ms = ta_duration_ms(a) + 400 + ta_duration_ms(b) + 1500;
     cosm_result_t *r = moderate(mixed, NULL);
     assert_string_equal(r->label, "Terrorism");
@@ -213,8 +223,11 @@ static void test_formats_same_verdict(void **st)
     char src[800], mp4[800];
     say("kal", text, "v.wav", src, sizeof(src));
     snprintf(mp4, sizeof(mp4), "%s/v.mp4", dir);
-    assert_int_equal(ta_run("ffmpeg -nostdin -loglevel error -y -f lavfi -i color=c=black:s=64x64:d=6 -i '%s' "
-                            "-c:v mpeg4 -c:a aac -shortest '%s'", src, mp4), 0);
+    assert_int_equal(
+        ta_run("ffmpeg -nostdin -loglevel error -y -f lavfi -i color=c=black:s=64x64:d=6 -i '%s' "
+               "-c:v mpeg4 -c:a aac -shortest '%s'",
+               src, mp4),
+        0);
     cosm_result_t *r = moderate(mp4, NULL);
     check_flagged(r, COSM_SCENE_ADS, "mp4");
     cosm_result_free(r);
@@ -248,7 +261,9 @@ static void test_silence_and_noise(void **st)
     cosm_result_free(r);
     snprintf(p, sizeof(p), "%s/noise.mp3", dir);
     assert_int_equal(ta_run("sox -n -r 44100 -c 2 '%s.wav' synth 5 whitenoise vol 0.5 && "
-                            "ffmpeg -nostdin -loglevel error -y -i '%s.wav' '%s'", p, p, p), 0);
+                            "ffmpeg -nostdin -loglevel error -y -i '%s.wav' '%s'",
+                            p, p, p),
+                     0);
     r = moderate(p, NULL);
     assert_int_equal(r->result, COSM_RESULT_NORMAL);
     assert_string_equal(r->label, "Normal");
@@ -310,7 +325,8 @@ static void test_custom_library_lists_clips(void **st)
     assert_string_equal(r->list_hits[0].entity, "user-666");
     cJSON *j = cosm_result_to_json(r, false);
     assert_null(cJSON_GetObjectItem(j, "PornInfo"));
-    cJSON *lr = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "ListInfo"), "ListResults"), 0);
+    cJSON *lr = cJSON_GetArrayItem(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(j, "ListInfo"), "ListResults"), 0);
     assert_string_equal(cJSON_GetObjectItem(lr, "ListName")->valuestring, "banned-users");
     cJSON_Delete(j);
     /* Each section's clip is a WAV file holding exactly that section's audio. */
@@ -339,14 +355,70 @@ static void test_custom_library_lists_clips(void **st)
     cosm_result_free(r);
 }
 
+typedef struct par {
+    const char *path;
+    char *text;
+    const char *label;
+    int rc;
+} par_t;
+
+static void *par_run(void *arg)
+{
+    par_t *p = arg;
+    cosm_error_t err = {0};
+    cosm_worker_t *w = cosm_worker_new(engine, &err);
+    p->rc = w ? COSM_OK : err.code;
+    for (int i = 0; w && i < 2 && p->rc == COSM_OK; i++) {
+        cosm_result_t *r = NULL;
+        p->rc = cosm_moderate_file(w, p->path, NULL, &r, &err);
+        if (p->rc == COSM_OK) {
+            free(p->text);
+            p->text = strdup(r->audio_text);
+            p->label = r->label;
+        }
+        cosm_result_free(r);
+    }
+    cosm_worker_free(w);
+    return NULL;
+}
+
+/* One engine shared by two worker threads at once gives each the same verdict as one worker alone.
+ */
+static void test_shared_engine_two_threads(void **st)
+{
+    (void)st;
+    char path[800];
+    say("slt", first_of(COSM_SCENE_ILLEGAL, 0)->text, "par.wav", path, sizeof(path));
+    cosm_result_t *ref = moderate(path, NULL);
+    par_t p[2] = {{path, NULL, NULL, -1}, {path, NULL, NULL, -1}};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, par_run, &p[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(p[i].rc, COSM_OK);
+        assert_string_equal(p[i].label, ref->label);
+        assert_string_equal(p[i].text, ref->audio_text);
+        free(p[i].text);
+    }
+    assert_string_equal(ref->label, "Illegal");
+    cosm_result_free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scenes_slt),         cmocka_unit_test(test_scenes_kal),
-        cmocka_unit_test(test_clean_speech),       cmocka_unit_test(test_mixed_file),
-        cmocka_unit_test(test_formats_same_verdict), cmocka_unit_test(test_espeak_runs),
-        cmocka_unit_test(test_silence_and_noise),  cmocka_unit_test(test_job_failures),
+        cmocka_unit_test(test_scenes_slt),
+        cmocka_unit_test(test_scenes_kal),
+        cmocka_unit_test(test_clean_speech),
+        cmocka_unit_test(test_mixed_file),
+        cmocka_unit_test(test_formats_same_verdict),
+        cmocka_unit_test(test_espeak_runs),
+        cmocka_unit_test(test_silence_and_noise),
+        cmocka_unit_test(test_job_failures),
         cmocka_unit_test(test_custom_library_lists_clips),
+        cmocka_unit_test(test_shared_engine_two_threads),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
