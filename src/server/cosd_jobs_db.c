@@ -6,6 +6,7 @@
 #include "cosx_encode.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 struct cosd_jobs_db {
     sqlite3 *db;
     pthread_mutex_t mu;
+    /* The freeze check runs on every object GET: its statement is prepared once, and it is skipped
+     * without taking the lock while no object has ever been frozen (rows are never deleted). */
+    sqlite3_stmt *frozen_st;
+    atomic_long n_frozen;
 };
 
 static const char schema[] =
@@ -87,6 +92,20 @@ cosd_jobs_db_t *cosd_jobs_db_open(const char *path, int *requeued, char *err, si
     }
     if (requeued)
         *requeued = sqlite3_changes(d->db);
+    sqlite3_stmt *count = NULL;
+    long n = 0;
+    if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM freezes", -1, &count, NULL) == SQLITE_OK &&
+        sqlite3_step(count) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(count, 0);
+    sqlite3_finalize(count);
+    atomic_init(&d->n_frozen, n);
+    if (sqlite3_prepare_v3(d->db, "SELECT 1 FROM freezes WHERE bucket=?1 AND key=?2 AND blob=?3", -1,
+                           SQLITE_PREPARE_PERSISTENT, &d->frozen_st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot prepare the jobs database %s: %s", path, sqlite3_errmsg(d->db));
+        sqlite3_close(d->db);
+        free(d);
+        return NULL;
+    }
     pthread_mutex_init(&d->mu, NULL);
     return d;
 }
@@ -95,6 +114,7 @@ void cosd_jobs_db_close(cosd_jobs_db_t *d)
 {
     if (!d)
         return;
+    sqlite3_finalize(d->frozen_st);
     sqlite3_close(d->db);
     pthread_mutex_destroy(&d->mu);
     free(d);
@@ -292,6 +312,8 @@ int cosd_jobs_finish(cosd_jobs_db_t *d, const cosd_job_t *j, const cosd_job_end_
     }
     if (ok)
         ok = sqlite3_exec(d->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+    if (ok && e->forbid == 1 && e->frozen_key && e->frozen_blob)
+        atomic_fetch_add(&d->n_frozen, 1);
     if (!ok) {
         db_log(d->db, "finish job");
         sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
@@ -331,17 +353,16 @@ int cosd_jobs_clip(cosd_jobs_db_t *d, const char *job_id, int idx, uint8_t **dat
 
 bool cosd_jobs_is_frozen(cosd_jobs_db_t *d, const char *bucket, const char *key, const char *blob)
 {
-    bool frozen = false;
+    if (atomic_load(&d->n_frozen) == 0)
+        return false;
     pthread_mutex_lock(&d->mu);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM freezes WHERE bucket=?1 AND key=?2 AND blob=?3",
-                           -1, &st, NULL) == SQLITE_OK) {
-        bind_text(st, 1, bucket);
-        bind_text(st, 2, key);
-        bind_text(st, 3, blob);
-        frozen = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
+    sqlite3_stmt *st = d->frozen_st;
+    bind_text(st, 1, bucket);
+    bind_text(st, 2, key);
+    bind_text(st, 3, blob);
+    bool frozen = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     pthread_mutex_unlock(&d->mu);
     return frozen;
 }

@@ -62,6 +62,17 @@ static void serve(ci_receiver_t *r, int c)
                      r->file_len);
             send_all(c, head, strlen(head));
             send_all(c, r->file, r->file_len);
+        } else if (r->small && !strcmp(path, "/small")) {
+            snprintf(head, sizeof head,
+                     "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                     r->small_len);
+            send_all(c, head, strlen(head));
+            send_all(c, r->small, r->small_len);
+        } else if (!strcmp(path, "/slow")) {
+            const char *a = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n"
+                            "RIFF";
+            send_all(c, a, strlen(a));
+            sleep(3);
         } else if (!strcmp(path, "/redirect")) {
             const char *a = "HTTP/1.1 302 Found\r\nLocation: /redirect\r\nContent-Length: 0\r\n"
                             "Connection: close\r\n\r\n";

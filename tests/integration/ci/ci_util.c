@@ -62,6 +62,7 @@ int ci_setup(void **state)
     snprintf(conf, sizeof conf, "%s/cosd.json", fx->dir);
     FILE *f = fopen(conf, "w");
     fputs("{\"moderation\": {\"section\": {\"max_ms\": 5000},"
+          " \"url_fetch\": {\"max_bytes\": 200000, \"timeout_s\": 2, \"max_redirects\": 3},"
           " \"libraries\": [{\"name\": \"my-lib\", \"scene\": \"Ads\", \"entries\":"
           "   [{\"keyword\": \"free shipping\", \"sub_label\": \"Brand\", \"weight\": 95}]}],"
           " \"lists\": [{\"name\": \"banned-users\", \"type\": \"block\", \"entities\": "

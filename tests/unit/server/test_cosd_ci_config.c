@@ -1,5 +1,5 @@
-/* Unit tests of the moderation worker settings of cosd: the --workers flag (range checked) and the
- * "moderation": {"workers": N} key, refused by cosd_ci_open when out of range. */
+/* Unit tests of the moderation job settings of cosd: the --workers flag (range checked), and the
+ * "moderation" keys "workers" and "url_fetch", refused by cosd_ci_open when invalid. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -54,6 +54,20 @@ static void test_workers_config_key(void **state)
         assert_null(cosd_ci_open(&srv, &cfg, 0, err, sizeof err));
         assert_non_null(strstr(err, "moderation.workers"));
         assert_null(srv.ci.start);
+    }
+    const char *bad_fetch[][2] = {
+        {"{\"url_fetch\": 5}", "moderation.url_fetch"},
+        {"{\"url_fetch\": {\"timeout_s\": 0}}", "url_fetch.timeout_s"},
+        {"{\"url_fetch\": {\"max_bytes\": \"1\"}}", "url_fetch.max_bytes"},
+        {"{\"url_fetch\": {\"max_redirects\": 51}}", "url_fetch.max_redirects"},
+        {"{\"url_fetch\": {\"connect_timeout_s\": -1}}", "url_fetch.connect_timeout_s"},
+    };
+    for (size_t i = 0; i < sizeof bad_fetch / sizeof bad_fetch[0]; i++) {
+        char e[256] = "";
+        cfg.moderation_json = (char *)bad_fetch[i][0];
+        assert_null(cosd_ci_open(&srv, &cfg, 1, e, sizeof e));
+        if (!strstr(e, bad_fetch[i][1]))
+            fail_msg("%s: error '%s' does not name %s", bad_fetch[i][0], e, bad_fetch[i][1]);
     }
     cfg.moderation_json = (char *)"{\"workers\": ";
     char err[256] = "";
