@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: starts cosd on a free loopback port with a temporary data dir and walks through the
 # quick start with the cos tool: bucket, upload, list, download with checksum check, presigned URL,
-# cleanup. Exits non-zero if any step fails. KEEP=1 leaves cosd running and says how to use it.
+# audio moderation of spoken clips, cleanup. Exits non-zero if any step fails. KEEP=1 leaves cosd running and says how to use it.
 set -euo pipefail
 build=${1:-build}
 cosd="$build/src/server/cosd"
@@ -54,6 +54,14 @@ url=$("$cos" presign --expires 600 "cos://quickstart/docs/notes 2026.txt")
 echo "$url"
 printf 'curl says: %s' "$(curl -sf "$url")"
 echo
+
+step "Moderating speech: spoken clips audited by cosd's CI audio moderation (PocketSphinx + keyword libraries)"
+echo "Hello and welcome. Buy now and get fifty percent off, call this number today." |
+  text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o "$work/advert.wav"
+echo "The weather is lovely today, so we walked along the river and had lunch." |
+  text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o "$work/walk.wav"
+run "$cos" audit "$work/advert.wav" --bucket cos://quickstart --wait
+run "$cos" audit "$work/walk.wav" --bucket cos://quickstart --wait
 
 if [ "${KEEP:-0}" = 1 ]; then
   step "cosd keeps running (pid $cosd_pid); stop it with: kill $cosd_pid"

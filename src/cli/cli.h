@@ -1,5 +1,6 @@
 /* cli.h: shared declarations of the cos command-line tool: the run context (settings resolved from
- * flags, environment and ~/.cos.conf, and the libcos request options), output helpers and commands. */
+ * flags, environment and ~/.cos.conf, and the libcos request options), output helpers and commands.
+ */
 #ifndef COS_CLI_H
 #define COS_CLI_H
 
@@ -32,7 +33,10 @@ typedef struct cli {
     bool progress; /* progress bars: on a terminal and not quiet/json */
     const char *prog;
     char config_path[1024];
-    cos_request_options_t *opts; /* built on first use by cli_options() */
+    cos_request_options_t *opts;    /* built on first use by cli_options() */
+    cos_request_options_t *ci_opts; /* built on first use by cli_ci_options() */
+    char *route_ip;                 /* set when the endpoint is a local address */
+    int route_port;
 } cli_t;
 
 /* A parsed cos://bucket/key. key is "" for a bucket alone. */
@@ -47,6 +51,10 @@ int cli_cmd_config(cli_t *c, int argc, char **argv);
 /* Request options for the resolved settings; prints a usage error and returns NULL when a required
  * setting is missing. */
 cos_request_options_t *cli_options(cli_t *c);
+
+/* Request options for the CI host of the same account (audio moderation): https://ci.<region>...
+ * for COS, or the same local address as the COS endpoint for a cosd. NULL after a usage error. */
+cos_request_options_t *cli_ci_options(cli_t *c);
 
 /* cos:// URIs (cli_uri.c). */
 bool cli_is_cos_uri(const char *s);
@@ -78,5 +86,9 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv);
 int cli_cmd_rm(cli_t *c, int argc, char **argv);
 int cli_cmd_stat(cli_t *c, int argc, char **argv);
 int cli_cmd_presign(cli_t *c, int argc, char **argv);
+int cli_cmd_audit(cli_t *c, int argc, char **argv);
+
+/* Uploads a local file to bucket/key with a progress bar (cli_object.c). */
+int cli_upload(cli_t *c, const char *path, const char *bucket, const char *key);
 
 #endif

@@ -31,8 +31,9 @@ static bool one_bucket(cli_t *c, int argc, char **argv, const char *help, cli_ur
 static int bucket_op(cli_t *c, int argc, char **argv, bool create)
 {
     cli_uri_t u;
-    const char *help = create ? "usage: cos mb cos://BUCKET\nCreates a private bucket.\n"
-                              : "usage: cos rb cos://BUCKET\nRemoves a bucket, which must be empty.\n";
+    const char *help = create
+                           ? "usage: cos mb cos://BUCKET\nCreates a private bucket.\n"
+                           : "usage: cos rb cos://BUCKET\nRemoves a bucket, which must be empty.\n";
     if (!one_bucket(c, argc, argv, help, &u)) {
         return argc == 2 && argv[1][0] == '-' && strstr(argv[1], "h") ? CLI_OK : CLI_USAGE;
     }
@@ -83,11 +84,13 @@ static int list_buckets(cli_t *c, cos_request_options_t *o)
             cJSON *j = cJSON_CreateObject();
             cJSON_AddStringToObject(j, "name", b->bucket_name.data ? b->bucket_name.data : "");
             cJSON_AddStringToObject(j, "region", b->location.data ? b->location.data : "");
-            cJSON_AddStringToObject(j, "created", b->creation_date.data ? b->creation_date.data : "");
+            cJSON_AddStringToObject(j, "created",
+                                    b->creation_date.data ? b->creation_date.data : "");
             cJSON_AddItemToArray(arr, j);
         } else {
             printf("%-24s %-16s cos://%s\n", b->creation_date.data ? b->creation_date.data : "",
-                   b->location.data ? b->location.data : "", b->bucket_name.data ? b->bucket_name.data : "");
+                   b->location.data ? b->location.data : "",
+                   b->bucket_name.data ? b->bucket_name.data : "");
         }
     }
     if (arr) {
@@ -100,8 +103,9 @@ static int list_buckets(cli_t *c, cos_request_options_t *o)
 
 int cli_cmd_ls(cli_t *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"recursive", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     bool recursive = false;
     int ch;
     optind = 1;
@@ -109,9 +113,10 @@ int cli_cmd_ls(cli_t *c, int argc, char **argv)
         if (ch == 'r') {
             recursive = true;
         } else if (ch == 'h') {
-            printf("usage: cos ls [cos://BUCKET[/PREFIX]] [-r]\n"
-                   "Without an address: the account's buckets. With one: the objects and directories\n"
-                   "directly under PREFIX, or with -r every object under it.\n");
+            printf(
+                "usage: cos ls [cos://BUCKET[/PREFIX]] [-r]\n"
+                "Without an address: the account's buckets. With one: the objects and directories\n"
+                "directly under PREFIX, or with -r every object under it.\n");
             return CLI_OK;
         } else {
             return CLI_USAGE;
@@ -133,7 +138,8 @@ int cli_cmd_ls(cli_t *c, int argc, char **argv)
         return list_buckets(c, o);
     }
     cos_string_t bucket = cli_str(u.bucket);
-    cJSON *objs = c->json ? cJSON_CreateArray() : NULL, *dirs = c->json ? cJSON_CreateArray() : NULL;
+    cJSON *objs = c->json ? cJSON_CreateArray() : NULL,
+          *dirs = c->json ? cJSON_CreateArray() : NULL;
     char *marker = "";
     int64_t count = 0, bytes = 0;
     for (;;) {
@@ -170,12 +176,14 @@ int cli_cmd_ls(cli_t *c, int argc, char **argv)
                 cJSON *j = cJSON_CreateObject();
                 cJSON_AddStringToObject(j, "key", e->key.data);
                 cJSON_AddNumberToObject(j, "size", (double)size);
-                cJSON_AddStringToObject(j, "last_modified", e->last_modified.data ? e->last_modified.data : "");
+                cJSON_AddStringToObject(j, "last_modified",
+                                        e->last_modified.data ? e->last_modified.data : "");
                 cJSON_AddStringToObject(j, "etag", e->etag.data ? e->etag.data : "");
                 cJSON_AddItemToArray(objs, j);
             } else {
-                printf("%-24s %12lld cos://%s/%s\n", e->last_modified.data ? e->last_modified.data : "",
-                       size, u.bucket, e->key.data);
+                printf("%-24s %12lld cos://%s/%s\n",
+                       e->last_modified.data ? e->last_modified.data : "", size, u.bucket,
+                       e->key.data);
             }
         }
         if (!p->truncated || !p->next_marker.data || !*p->next_marker.data) {

@@ -108,7 +108,8 @@ int cli_cmd_config(cli_t *c, int argc, char **argv)
         cli_usage_error(c, "config: unexpected argument '%s'", argv[1]);
         return CLI_USAGE;
     }
-    /* Write to a temporary file created 0600, then rename: never a moment with looser permissions. */
+    /* Write to a temporary file created 0600, then rename: never a moment with looser permissions.
+     */
     char tmp[1100];
     snprintf(tmp, sizeof(tmp), "%s.tmp.%d", c->config_path, (int)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL, 0600);
@@ -192,13 +193,17 @@ cos_request_options_t *cli_options(cli_t *c)
             *colon = '\0';
         }
         if (is_local_or_ip(host)) {
-            /* A bucket cannot be a subdomain of an IP address: address buckets as <bucket>.localhost
-             * (what cosd accepts) and route the connection to the given address. */
+            /* A bucket cannot be a subdomain of an IP address: address buckets as
+             * <bucket>.localhost (what cosd accepts) and route the connection to the given address.
+             */
             int p = port ? port : (strcmp(scheme, "https://") == 0 ? 443 : 80);
             char *e = cos_palloc(c->pool, 300);
             snprintf(e, 300, "%slocalhost:%d", scheme, p);
             cos_str_set(&o->config->endpoint, e);
-            cos_set_request_route(o->ctl, cos_pstrdup_cstr(c->pool, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host), p);
+            c->route_ip =
+                cos_pstrdup_cstr(c->pool, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host);
+            c->route_port = p;
+            cos_set_request_route(o->ctl, c->route_ip, p);
         } else {
             cos_str_set(&o->config->endpoint, ep);
         }
@@ -207,8 +212,9 @@ cos_request_options_t *cli_options(cli_t *c)
         snprintf(e, 300, "https://cos.%s.myqcloud.com", c->set.region);
         cos_str_set(&o->config->endpoint, e);
     } else {
-        cli_usage_error(c, "no endpoint: pass --region R for COS, --endpoint URL for a local cosd "
-                           "(e.g. --endpoint http://127.0.0.1:9000), or save one with `cos config`");
+        cli_usage_error(c,
+                        "no endpoint: pass --region R for COS, --endpoint URL for a local cosd "
+                        "(e.g. --endpoint http://127.0.0.1:9000), or save one with `cos config`");
         return NULL;
     }
     if (c->set.secret_id) {
@@ -227,5 +233,40 @@ cos_request_options_t *cli_options(cli_t *c)
         cos_set_ca_path(o->ctl, c->set.ca_path);
     }
     c->opts = o;
+    return o;
+}
+
+cos_request_options_t *cli_ci_options(cli_t *c)
+{
+    if (c->ci_opts) {
+        return c->ci_opts;
+    }
+    cos_request_options_t *cos = cli_options(c);
+    if (!cos) {
+        return NULL;
+    }
+    const char *region = c->set.region && *c->set.region ? c->set.region : NULL;
+    if (!region && !c->route_ip) {
+        cli_usage_error(
+            c, "audio moderation needs the bucket's region: pass --region R (or COS_REGION)");
+        return NULL;
+    }
+    cos_request_options_t *o = cos_request_options_create(c->pool);
+    o->config = cos_config_create(c->pool);
+    o->ctl = cos_http_controller_create(c->pool, 0);
+    *o->config = *cos->config;
+    char *e = cos_palloc(c->pool, 300);
+    if (c->route_ip) {
+        /* A local cosd serves CI on the CI host name, reached at the same address as COS. */
+        snprintf(e, 300, "http://ci.%s.myqcloud.com", region ? region : "ap-guangzhou");
+        cos_set_request_route(o->ctl, c->route_ip, c->route_port);
+    } else {
+        snprintf(e, 300, "https://ci.%s.myqcloud.com", region);
+    }
+    cos_str_set(&o->config->endpoint, e);
+    if (c->set.ca_path) {
+        cos_set_ca_path(o->ctl, c->set.ca_path);
+    }
+    c->ci_opts = o;
     return o;
 }

@@ -1,5 +1,6 @@
-/* cli_main.c: entry point of the cos command-line tool: global flags (accepted anywhere on the line),
- * help texts, and dispatch to the commands. Exit status: 0 ok, 1 operation failed, 2 usage error. */
+/* cli_main.c: entry point of the cos command-line tool: global flags (accepted anywhere on the
+ * line), help texts, and dispatch to the commands. Exit status: 0 ok, 1 operation failed, 2 usage
+ * error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,16 @@ static const char USAGE[] =
     "  rb cos://BUCKET                remove an empty bucket\n"
     "  ls [cos://BUCKET[/PREFIX]] [-r]\n"
     "                                 list buckets, or objects and directories (-r: every object)\n"
-    "  cp SRC DST [-r]                copy local->cos, cos->local or cos->cos (-r: a directory tree)\n"
+    "  cp SRC DST [-r]                copy local->cos, cos->local or cos->cos (-r: a directory "
+    "tree)\n"
     "  rm cos://BUCKET/KEY [-r]       remove an object (-r: every object under the prefix)\n"
     "  stat cos://BUCKET/KEY          show an object's metadata\n"
     "  presign cos://BUCKET/KEY [--expires SECONDS] [--method GET|PUT|HEAD|DELETE]\n"
     "                                 print a presigned URL\n"
+    "  audit cos://BUCKET/KEY | LOCAL_FILE --bucket cos://BUCKET | --url URL --bucket "
+    "cos://BUCKET\n"
+    "        [--biz-type ID] [--wait]   audio moderation: submit a job (--wait: and show the "
+    "verdict)\n"
     "\n"
     "Global flags (flags > environment > ~/.cos.conf):\n"
     "  --endpoint URL      e.g. http://127.0.0.1:9000 for a local cosd   (COS_ENDPOINT)\n"
@@ -45,9 +51,11 @@ typedef struct command {
 } command_t;
 
 static const command_t COMMANDS[] = {
-    {"config", cli_cmd_config, false}, {"mb", cli_cmd_mb, true},     {"rb", cli_cmd_rb, true},
-    {"ls", cli_cmd_ls, true},          {"cp", cli_cmd_cp, true},     {"rm", cli_cmd_rm, true},
+    {"config", cli_cmd_config, false}, {"mb", cli_cmd_mb, true},
+    {"rb", cli_cmd_rb, true},          {"ls", cli_cmd_ls, true},
+    {"cp", cli_cmd_cp, true},          {"rm", cli_cmd_rm, true},
     {"stat", cli_cmd_stat, true},      {"presign", cli_cmd_presign, true},
+    {"audit", cli_cmd_audit, true},
 };
 
 /* Global flags that take a value, and where their value goes. */
@@ -132,7 +140,8 @@ int main(int argc, char **argv)
             rest[nrest++] = argv[i];
         }
     }
-    /* The tool reports failures itself; the SDK's own log (retries, requests) only with --verbose. */
+    /* The tool reports failures itself; the SDK's own log (retries, requests) only with --verbose.
+     */
     cos_log_set_level(verbose ? COS_LOG_INFO : COS_LOG_OFF);
     if (version) {
         printf("cos 0.1.0\n");

@@ -73,7 +73,8 @@ static void record(cli_t *c, cp_stats_t *st, const char *from, const char *to, i
 
 /* ---------------------------------------------------------------- transfers */
 
-static int upload_file(cli_t *c, const char *path, const char *bucket, const char *key, cp_stats_t *st)
+static int upload_file(cli_t *c, const char *path, const char *bucket, const char *key,
+                       cp_stats_t *st)
 {
     struct stat sb;
     if (stat(path, &sb) != 0) {
@@ -84,7 +85,8 @@ static int upload_file(cli_t *c, const char *path, const char *bucket, const cha
     cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
     cos_table_t *resp = NULL;
     cli_progress_begin(c, base_name(path), (int64_t)sb.st_size);
-    cos_status_t *s = cos_do_put_object_from_file(o, &b, &k, &f, NULL, NULL, cli_progress_callback(), &resp, NULL);
+    cos_status_t *s = cos_do_put_object_from_file(o, &b, &k, &f, NULL, NULL,
+                                                  cli_progress_callback(), &resp, NULL);
     cli_progress_end(cos_status_is_ok(s));
     if (!cos_status_is_ok(s)) {
         return cli_report(c, "upload", s);
@@ -95,7 +97,8 @@ static int upload_file(cli_t *c, const char *path, const char *bucket, const cha
     return CLI_OK;
 }
 
-static int download_file(cli_t *c, const char *bucket, const char *key, const char *path, cp_stats_t *st)
+static int download_file(cli_t *c, const char *bucket, const char *key, const char *path,
+                         cp_stats_t *st)
 {
     if (!make_parents(path)) {
         cli_error(c, "cannot create the directories of %s: %s", path, strerror(errno));
@@ -105,7 +108,8 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
     cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
     cos_table_t *resp = NULL;
     cli_progress_begin(c, base_name(key), 0);
-    cos_status_t *s = cos_do_get_object_to_file(o, &b, &k, NULL, NULL, &f, cli_progress_callback(), &resp);
+    cos_status_t *s =
+        cos_do_get_object_to_file(o, &b, &k, NULL, NULL, &f, cli_progress_callback(), &resp);
     cli_progress_end(cos_status_is_ok(s));
     if (!cos_status_is_ok(s)) {
         return cli_report(c, "download", s);
@@ -118,7 +122,8 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
     return CLI_OK;
 }
 
-static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db, const char *dk, cp_stats_t *st)
+static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db, const char *dk,
+                       cp_stats_t *st)
 {
     cos_request_options_t *o = cli_options(c);
     cos_string_t src_b = cli_str(sb), src_k = cli_str(sk), dst_b = cli_str(db), dst_k = cli_str(dk);
@@ -128,7 +133,8 @@ static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db,
     cos_string_t src_ep = cli_str(hostpart);
     cos_copy_object_params_t *params = cos_create_copy_object_params(c->pool);
     cos_table_t *resp = NULL;
-    cos_status_t *s = cos_copy_object(o, &src_b, &src_k, &src_ep, &dst_b, &dst_k, NULL, params, &resp);
+    cos_status_t *s =
+        cos_copy_object(o, &src_b, &src_k, &src_ep, &dst_b, &dst_k, NULL, params, &resp);
     if (!cos_status_is_ok(s)) {
         return cli_report(c, "copy", s);
     }
@@ -139,8 +145,15 @@ static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db,
     return CLI_OK;
 }
 
+int cli_upload(cli_t *c, const char *path, const char *bucket, const char *key)
+{
+    cp_stats_t st = {0, 0, NULL};
+    return upload_file(c, path, bucket, key, &st);
+}
+
 /* Uploads every regular file under dir to prefix, keeping relative paths. */
-static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char *prefix, cp_stats_t *st)
+static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char *prefix,
+                       cp_stats_t *st)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -172,7 +185,8 @@ static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char
 /* Calls fn for every object under prefix (following markers). */
 typedef int (*object_fn)(cli_t *c, const char *bucket, const char *key, void *arg);
 
-static int for_each_object(cli_t *c, const char *bucket, const char *prefix, object_fn fn, void *arg)
+static int for_each_object(cli_t *c, const char *bucket, const char *prefix, object_fn fn,
+                           void *arg)
 {
     cos_request_options_t *o = cli_options(c);
     cos_string_t b = cli_str(bucket);
@@ -236,13 +250,15 @@ static int download_one(cli_t *c, const char *bucket, const char *key, void *arg
 static int copy_one(cli_t *c, const char *bucket, const char *key, void *arg)
 {
     tree_arg_t *t = arg;
-    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, relative(key, t->prefix)), t->st);
+    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, relative(key, t->prefix)),
+                       t->st);
 }
 
 int cli_cmd_cp(cli_t *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"recursive", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     bool recursive = false;
     int ch;
     optind = 1;
@@ -250,10 +266,11 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         if (ch == 'r') {
             recursive = true;
         } else if (ch == 'h') {
-            printf("usage: cos cp SRC DST [-r]\n"
-                   "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
-                   "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
-                   "-r copies a directory tree or every object under a prefix.\n");
+            printf(
+                "usage: cos cp SRC DST [-r]\n"
+                "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
+                "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
+                "-r copies a directory tree or every object under a prefix.\n");
             return CLI_OK;
         } else {
             return CLI_USAGE;
@@ -266,7 +283,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
     const char *src = argv[optind], *dst = argv[optind + 1];
     bool src_cos = cli_is_cos_uri(src), dst_cos = cli_is_cos_uri(dst);
     if (!src_cos && !dst_cos) {
-        cli_usage_error(c, "cp copies to or from COS: one of '%s' and '%s' must be a cos:// address", src, dst);
+        cli_usage_error(
+            c, "cp copies to or from COS: one of '%s' and '%s' must be a cos:// address", src, dst);
         return CLI_USAGE;
     }
     cli_uri_t su = {0}, du = {0};
@@ -293,7 +311,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             }
             rc = upload_tree(c, src, du.bucket, du.key, &st);
         } else {
-            const char *key = (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(src)) : du.key;
+            const char *key =
+                (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(src)) : du.key;
             rc = upload_file(c, src, du.bucket, key, &st);
         }
     } else if (!dst_cos) { /* cos -> local */
@@ -302,7 +321,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             rc = for_each_object(c, su.bucket, su.key, download_one, &t);
         } else {
             if (!*su.key || ends_with_slash(su.key)) {
-                cli_usage_error(c, "%s names no object: give a key, or use cp -r for a prefix", src);
+                cli_usage_error(c, "%s names no object: give a key, or use cp -r for a prefix",
+                                src);
                 cJSON_Delete(st.items);
                 return CLI_USAGE;
             }
@@ -318,7 +338,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             tree_arg_t t = {su.key, du.bucket, du.key, &st};
             rc = for_each_object(c, su.bucket, su.key, copy_one, &t);
         } else {
-            const char *key = (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(su.key)) : du.key;
+            const char *key =
+                (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(su.key)) : du.key;
             rc = copy_object(c, su.bucket, su.key, du.bucket, key, &st);
         }
     }
@@ -385,8 +406,9 @@ static int rm_one(cli_t *c, const char *bucket, const char *key, void *arg)
 
 int cli_cmd_rm(cli_t *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"recursive", no_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     bool recursive = false;
     int ch;
     optind = 1;
@@ -456,7 +478,8 @@ int cli_cmd_rm(cli_t *c, int argc, char **argv)
 int cli_cmd_stat(cli_t *c, int argc, char **argv)
 {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: cos stat cos://BUCKET/KEY\nShows the object's size, type, ETag, CRC64, dates and metadata.\n");
+        printf("usage: cos stat cos://BUCKET/KEY\nShows the object's size, type, ETag, CRC64, "
+               "dates and metadata.\n");
         return CLI_OK;
     }
     cli_uri_t u;
@@ -491,9 +514,11 @@ int cli_cmd_stat(cli_t *c, int argc, char **argv)
         printf("%-22s cos://%s/%s\n", "Object:", u.bucket, u.key);
     }
     for (int i = 0; a && i < a->nelts; i++) {
-        static const char *const shown[] = {"Content-Length", "Content-Type", "ETag", "Last-Modified",
-                                            "x-cos-hash-crc64ecma", "x-cos-storage-class", "Cache-Control",
-                                            "Content-Disposition", "Content-Encoding", "Expires"};
+        static const char *const shown[] = {
+            "Content-Length", "Content-Type",         "ETag",
+            "Last-Modified",  "x-cos-hash-crc64ecma", "x-cos-storage-class",
+            "Cache-Control",  "Content-Disposition",  "Content-Encoding",
+            "Expires"};
         bool show = strncasecmp(e[i].key, "x-cos-meta-", 11) == 0;
         for (size_t k2 = 0; !show && k2 < sizeof(shown) / sizeof(shown[0]); k2++) {
             show = strcasecmp(e[i].key, shown[k2]) == 0;
@@ -519,9 +544,9 @@ int cli_cmd_stat(cli_t *c, int argc, char **argv)
 int cli_cmd_presign(cli_t *c, int argc, char **argv)
 {
     static const struct option longopts[] = {{"expires", required_argument, NULL, 'e'},
-                                              {"method", required_argument, NULL, 'm'},
-                                              {"help", no_argument, NULL, 'h'},
-                                              {NULL, 0, NULL, 0}};
+                                             {"method", required_argument, NULL, 'm'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     long expires = 3600;
     const char *method = "GET";
     int ch;
@@ -537,8 +562,10 @@ int cli_cmd_presign(cli_t *c, int argc, char **argv)
         } else if (ch == 'm') {
             method = optarg;
         } else if (ch == 'h') {
-            printf("usage: cos presign cos://BUCKET/KEY [--expires SECONDS] [--method GET|PUT|HEAD|DELETE]\n"
-                   "Prints a URL that allows the request without credentials until it expires (default 3600 s).\n");
+            printf("usage: cos presign cos://BUCKET/KEY [--expires SECONDS] [--method "
+                   "GET|PUT|HEAD|DELETE]\n"
+                   "Prints a URL that allows the request without credentials until it expires "
+                   "(default 3600 s).\n");
             return CLI_OK;
         } else {
             return CLI_USAGE;
@@ -574,7 +601,8 @@ int cli_cmd_presign(cli_t *c, int argc, char **argv)
         return CLI_USAGE;
     }
     if (!c->set.secret_id || !c->set.secret_key) {
-        cli_usage_error(c, "presign needs credentials: --secret-id and --secret-key (or COS_SECRET_ID / COS_SECRET_KEY)");
+        cli_usage_error(c, "presign needs credentials: --secret-id and --secret-key (or "
+                           "COS_SECRET_ID / COS_SECRET_KEY)");
         return CLI_USAGE;
     }
     cos_string_t b = cli_str(u.bucket), k = cli_str(u.key), url = {0, NULL};

@@ -1,5 +1,6 @@
-/* cli_output.c: how the cos tool talks to people and programs: errors with the COS error code, message
- * and request id; usage errors; informational lines (suppressed by --quiet and --json); JSON output. */
+/* cli_output.c: how the cos tool talks to people and programs: errors with the COS error code,
+ * message and request id; usage errors; informational lines (suppressed by --quiet and --json);
+ * JSON output. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

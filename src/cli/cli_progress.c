@@ -1,6 +1,6 @@
 /* cli_progress.c: the transfer progress bar of the cos tool (bytes, percent, rate, ETA) on stderr,
- * redrawn at most ten times a second. libcos's progress callback carries no user pointer, so the one
- * bar of this single-threaded program lives in a file-level struct. */
+ * redrawn at most ten times a second. libcos's progress callback carries no user pointer, so the
+ * one bar of this single-threaded program lives in a file-level struct. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -48,7 +48,8 @@ static void draw(bool final)
         int s = (int)((double)(bar.total - bar.done) / rate);
         snprintf(eta, sizeof(eta), " ETA %d:%02d", s / 60, s % 60);
     }
-    fprintf(stderr, "\r%-24.24s [%s] %3d%% %s/%s %s/s%s\033[K", bar.label, cells, pct, done, total, r, eta);
+    fprintf(stderr, "\r%-24.24s [%s] %3d%% %s/%s %s/s%s\033[K", bar.label, cells, pct, done, total,
+            r, eta);
     if (final) {
         fputc('\n', stderr);
     }

@@ -81,6 +81,23 @@ url=$(cat "$work/out")
 if [ "$(curl -s "$url")" = hello ]; then ok; else bad "presigned URL does not fetch the object"; fi
 expect 0 "presign put" -- "$COS" presign --method PUT cos://clitest/put.txt
 if curl -s -f -X PUT --data-binary 'via url' "$(cat "$work/out")" >/dev/null; then ok; else bad "presigned PUT"; fi
+# Audio moderation: a spoken advertisement, uploaded and audited; the verdict comes from the sound.
+echo "Hello and welcome. Buy now and get fifty percent off, call this number today." |
+  text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o "$work/spoken.wav" 2>/dev/null
+expect 0 "audit local file" -- "$COS" --json audit "$work/spoken.wav" --bucket cos://clitest --wait
+has out '"State":"Success"' "audit --json reports success"
+has out '"Label":"Ads"' "audit finds the advertisement"
+has out '"Object":"audit/spoken.wav"' "audit uploaded the file first"
+expect 0 "audit object human" -- "$COS" audit cos://clitest/audit/spoken.wav --wait
+has out "Result: *1 (violating)" "human verdict shows the result"
+has out "hits: .*percent off" "human verdict lists the hits of the section"
+expect 0 "audit without wait" -- "$COS" audit cos://clitest/audit/spoken.wav
+has out "^sa[0-9a-f]\{32\} Submitted" "audit without --wait prints the JobId"
+expect 1 "audit missing object" -- "$COS" audit cos://clitest/no-such.wav --wait
+has err "ResourceNotFound" "audit of a missing object reports ResourceNotFound"
+expect 2 "audit local without bucket" -- "$COS" audit "$work/spoken.wav"
+expect 2 "audit nothing" -- "$COS" audit
+
 expect 0 "rm" -- "$COS" rm cos://clitest/copy/top.txt
 expect 0 "rm -r json" -- "$COS" --json rm -r cos://clitest/
 has out '"removed":\[' "rm -r --json lists removed keys"
