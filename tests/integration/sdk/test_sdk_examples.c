@@ -1,6 +1,7 @@
-/* Integration test of the example programs (examples/): runs the five quick-start flows against a real
- * cosd, configured through the environment exactly as a user would, and checks their effects. Any
- * arguments form a wrapper command (e.g. valgrind with leak checking) placed before each example. */
+/* Integration test of the example programs (examples/): runs the five quick-start flows against a
+ * real cosd, configured through the environment exactly as a user would, and checks their effects.
+ * Any arguments form a wrapper command (e.g. valgrind with leak checking) placed before each
+ * example. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,6 +117,45 @@ static void test_quick_start_flows(void **state)
     unlink(dst);
 }
 
+/* The audio moderation example on a spoken advertisement: the verdict comes from the sound. */
+static void test_audio_moderation_flow(void **state)
+{
+    char wav[] = "/tmp/sdk_examples_audio_XXXXXX";
+    int fd = mkstemp(wav);
+    assert_true(fd >= 0);
+    close(fd);
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "echo 'Buy now and get fifty percent off, call this number today.' | "
+             "text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o %s 2>/dev/null",
+             wav);
+    assert_int_equal(system(cmd), 0);
+    char endpoint[64], route[64];
+    snprintf(endpoint, sizeof(endpoint), "localhost:%d", H.port);
+    snprintf(route, sizeof(route), "127.0.0.1:%d", H.port);
+    setenv("COS_ENDPOINT", endpoint, 1);
+    setenv("COS_SECRET_ID", H.secret_id, 1);
+    setenv("COS_SECRET_KEY", H.secret_key, 1);
+    setenv("COS_APPID", H.appid, 1);
+    setenv("COS_BUCKET", "audiodemo", 1);
+    setenv("COS_OBJECT", "clips/advert.wav", 1);
+    setenv("COS_FILE", wav, 1);
+    assert_int_equal(run(EX_CREATE_BUCKET), 0);
+    assert_int_equal(run(EX_PUT_OBJECT), 0);
+    setenv("COS_CI_ENDPOINT", "ci.ap-guangzhou.myqcloud.com", 1);
+    setenv("COS_CI_ROUTE", route, 1);
+    assert_int_equal(run(EX_AUDIO_MODERATION), 0);
+    char *out = output();
+    assert_non_null(strstr(out, "result 1 label Ads"));
+    assert_non_null(strstr(out, "section at "));
+    assert_non_null(strstr(out, "(result 1)"));
+    /* A missing object is a reported failure. */
+    setenv("COS_OBJECT", "clips/none.wav", 1);
+    assert_int_equal(run(EX_AUDIO_MODERATION), 1);
+    assert_non_null(strstr(output(), "ResourceNotFound"));
+    unlink(wav);
+}
+
 static int setup(void **state)
 {
     int fd = mkstemp(out_path);
@@ -137,6 +177,7 @@ int main(int argc, char **argv)
 {
     wrapper_argc = argc - 1;
     wrapper_argv = argv + 1;
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_quick_start_flows)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_quick_start_flows),
+                                       cmocka_unit_test(test_audio_moderation_flow)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
