@@ -78,6 +78,18 @@ void cli_progress_begin(cli_t *c, const char *label, int64_t total);
 cos_progress_callback cli_progress_callback(void);
 void cli_progress_end(bool ok);
 
+/* Listings and shared flags (cli_list.c). */
+typedef int (*cli_object_fn)(cli_t *c, const char *bucket, const cos_list_object_content_t *obj,
+                             void *arg);
+typedef int (*cli_prefix_fn)(cli_t *c, const char *bucket, const char *prefix, void *arg);
+/* Calls on_object for every object under prefix across all pages, and on_prefix (may be NULL) for
+ * every common prefix when delimiter is not NULL. Stops at the first non-CLI_OK return. */
+int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *delimiter,
+                  cli_object_fn on_object, cli_prefix_fn on_prefix, void *arg);
+/* Parses "-r" / "--help" of a command: returns -1 to go on (positional arguments from optind), or
+ * the exit code (help printed, or a usage error). */
+int cli_recursive_flags(cli_t *c, int argc, char **argv, const char *help, bool *recursive);
+
 /* Commands. */
 int cli_cmd_mb(cli_t *c, int argc, char **argv);
 int cli_cmd_rb(cli_t *c, int argc, char **argv);

@@ -101,26 +101,56 @@ static int list_buckets(cli_t *c, cos_request_options_t *o)
     return CLI_OK;
 }
 
+typedef struct ls_state {
+    cJSON *objs; /* --json */
+    cJSON *dirs;
+    int64_t count;
+    int64_t bytes;
+} ls_state_t;
+
+static int ls_prefix(cli_t *c, const char *bucket, const char *prefix, void *arg)
+{
+    ls_state_t *st = arg;
+    if (st->dirs) {
+        cJSON_AddItemToArray(st->dirs, cJSON_CreateString(prefix));
+    } else {
+        printf("%-24s %12s cos://%s/%s\n", "", "DIR", bucket, prefix);
+    }
+    return CLI_OK;
+}
+
+static int ls_object(cli_t *c, const char *bucket, const cos_list_object_content_t *e, void *arg)
+{
+    ls_state_t *st = arg;
+    long long size = e->size.data ? atoll(e->size.data) : 0;
+    st->count++;
+    st->bytes += size;
+    if (st->objs) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "key", e->key.data);
+        cJSON_AddNumberToObject(j, "size", (double)size);
+        cJSON_AddStringToObject(j, "last_modified",
+                                e->last_modified.data ? e->last_modified.data : "");
+        cJSON_AddStringToObject(j, "etag", e->etag.data ? e->etag.data : "");
+        cJSON_AddItemToArray(st->objs, j);
+    } else {
+        printf("%-24s %12lld cos://%s/%s\n", e->last_modified.data ? e->last_modified.data : "",
+               size, bucket, e->key.data);
+    }
+    return CLI_OK;
+}
+
 int cli_cmd_ls(cli_t *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    bool recursive = false;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
-        if (ch == 'r') {
-            recursive = true;
-        } else if (ch == 'h') {
-            printf(
-                "usage: cos ls [cos://BUCKET[/PREFIX]] [-r]\n"
-                "Without an address: the account's buckets. With one: the objects and directories\n"
-                "directly under PREFIX, or with -r every object under it.\n");
-            return CLI_OK;
-        } else {
-            return CLI_USAGE;
-        }
+    bool recursive;
+    int frc = cli_recursive_flags(
+        c, argc, argv,
+        "usage: cos ls [cos://BUCKET[/PREFIX]] [-r]\n"
+        "Without an address: the account's buckets. With one: the objects and directories\n"
+        "directly under PREFIX, or with -r every object under it.\n",
+        &recursive);
+    if (frc != -1) {
+        return frc;
     }
     if (argc - optind > 1) {
         cli_usage_error(c, "ls takes at most one cos:// address");
@@ -137,69 +167,23 @@ int cli_cmd_ls(cli_t *c, int argc, char **argv)
     if (argc - optind == 0) {
         return list_buckets(c, o);
     }
-    cos_string_t bucket = cli_str(u.bucket);
-    cJSON *objs = c->json ? cJSON_CreateArray() : NULL,
-          *dirs = c->json ? cJSON_CreateArray() : NULL;
-    char *marker = "";
-    int64_t count = 0, bytes = 0;
-    for (;;) {
-        cos_list_object_params_t *p = cos_create_list_object_params(c->pool);
-        cos_str_set(&p->prefix, u.key);
-        cos_str_set(&p->marker, marker);
-        if (!recursive) {
-            cos_str_set(&p->delimiter, "/");
-        }
-        p->max_ret = 1000;
-        cos_table_t *resp = NULL;
-        cos_status_t *s = cos_list_object(o, &bucket, p, &resp);
-        if (!cos_status_is_ok(s)) {
-            cJSON_Delete(objs);
-            cJSON_Delete(dirs);
-            return cli_report(c, "list objects", s);
-        }
-        cos_list_object_common_prefix_t *cp;
-        cos_list_for_each_entry(cos_list_object_common_prefix_t, cp, &p->common_prefix_list, node)
-        {
-            if (dirs) {
-                cJSON_AddItemToArray(dirs, cJSON_CreateString(cp->prefix.data));
-            } else {
-                printf("%-24s %12s cos://%s/%s\n", "", "DIR", u.bucket, cp->prefix.data);
-            }
-        }
-        cos_list_object_content_t *e;
-        cos_list_for_each_entry(cos_list_object_content_t, e, &p->object_list, node)
-        {
-            long long size = e->size.data ? atoll(e->size.data) : 0;
-            count++;
-            bytes += size;
-            if (objs) {
-                cJSON *j = cJSON_CreateObject();
-                cJSON_AddStringToObject(j, "key", e->key.data);
-                cJSON_AddNumberToObject(j, "size", (double)size);
-                cJSON_AddStringToObject(j, "last_modified",
-                                        e->last_modified.data ? e->last_modified.data : "");
-                cJSON_AddStringToObject(j, "etag", e->etag.data ? e->etag.data : "");
-                cJSON_AddItemToArray(objs, j);
-            } else {
-                printf("%-24s %12lld cos://%s/%s\n",
-                       e->last_modified.data ? e->last_modified.data : "", size, u.bucket,
-                       e->key.data);
-            }
-        }
-        if (!p->truncated || !p->next_marker.data || !*p->next_marker.data) {
-            break;
-        }
-        marker = cos_pstrdup_cstr(c->pool, p->next_marker.data);
+    ls_state_t st = {c->json ? cJSON_CreateArray() : NULL, c->json ? cJSON_CreateArray() : NULL, 0,
+                     0};
+    int rc = cli_list_each(c, u.bucket, u.key, recursive ? NULL : "/", ls_object, ls_prefix, &st);
+    if (rc != CLI_OK) {
+        cJSON_Delete(st.objs);
+        cJSON_Delete(st.dirs);
+        return rc;
     }
     if (c->json) {
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddItemToObject(j, "objects", objs);
-        cJSON_AddItemToObject(j, "prefixes", dirs);
+        cJSON_AddItemToObject(j, "objects", st.objs);
+        cJSON_AddItemToObject(j, "prefixes", st.dirs);
         cli_json_print(j);
     } else if (!c->quiet) {
         char hs[32];
-        cli_human_size(bytes, hs, sizeof(hs));
-        printf("%lld object(s), %s\n", (long long)count, hs);
+        cli_human_size(st.bytes, hs, sizeof(hs));
+        printf("%lld object(s), %s\n", (long long)st.count, hs);
     }
     return CLI_OK;
 }

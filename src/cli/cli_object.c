@@ -182,40 +182,6 @@ static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char
     return rc;
 }
 
-/* Calls fn for every object under prefix (following markers). */
-typedef int (*object_fn)(cli_t *c, const char *bucket, const char *key, void *arg);
-
-static int for_each_object(cli_t *c, const char *bucket, const char *prefix, object_fn fn,
-                           void *arg)
-{
-    cos_request_options_t *o = cli_options(c);
-    cos_string_t b = cli_str(bucket);
-    char *marker = "";
-    for (;;) {
-        cos_list_object_params_t *p = cos_create_list_object_params(c->pool);
-        cos_str_set(&p->prefix, prefix);
-        cos_str_set(&p->marker, marker);
-        p->max_ret = 1000;
-        cos_table_t *resp = NULL;
-        cos_status_t *s = cos_list_object(o, &b, p, &resp);
-        if (!cos_status_is_ok(s)) {
-            return cli_report(c, "list objects", s);
-        }
-        cos_list_object_content_t *e;
-        cos_list_for_each_entry(cos_list_object_content_t, e, &p->object_list, node)
-        {
-            int rc = fn(c, bucket, e->key.data, arg);
-            if (rc != CLI_OK) {
-                return rc;
-            }
-        }
-        if (!p->truncated || !p->next_marker.data || !*p->next_marker.data) {
-            return CLI_OK;
-        }
-        marker = cos_pstrdup_cstr(c->pool, p->next_marker.data);
-    }
-}
-
 typedef struct tree_arg {
     const char *prefix;     /* source prefix, stripped from keys */
     const char *dst_bucket; /* cos->cos */
@@ -233,9 +199,11 @@ static const char *relative(const char *key, const char *prefix)
     return r;
 }
 
-static int download_one(cli_t *c, const char *bucket, const char *key, void *arg)
+static int download_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj,
+                        void *arg)
 {
     tree_arg_t *t = arg;
+    const char *key = obj->key.data;
     const char *rel = relative(key, t->prefix);
     if (!*rel || ends_with_slash(key)) {
         return CLI_OK; /* directory placeholder objects */
@@ -247,34 +215,26 @@ static int download_one(cli_t *c, const char *bucket, const char *key, void *arg
     return download_file(c, bucket, key, join(c, t->dst, rel), t->st);
 }
 
-static int copy_one(cli_t *c, const char *bucket, const char *key, void *arg)
+static int copy_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj, void *arg)
 {
     tree_arg_t *t = arg;
+    const char *key = obj->key.data;
     return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, relative(key, t->prefix)),
                        t->st);
 }
 
 int cli_cmd_cp(cli_t *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    bool recursive = false;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
-        if (ch == 'r') {
-            recursive = true;
-        } else if (ch == 'h') {
-            printf(
-                "usage: cos cp SRC DST [-r]\n"
-                "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
-                "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
-                "-r copies a directory tree or every object under a prefix.\n");
-            return CLI_OK;
-        } else {
-            return CLI_USAGE;
-        }
+    bool recursive;
+    int frc = cli_recursive_flags(
+        c, argc, argv,
+        "usage: cos cp SRC DST [-r]\n"
+        "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
+        "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
+        "-r copies a directory tree or every object under a prefix.\n",
+        &recursive);
+    if (frc != -1) {
+        return frc;
     }
     if (argc - optind != 2) {
         cli_usage_error(c, "cp needs a source and a destination (see cos cp --help)");
@@ -318,7 +278,7 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
     } else if (!dst_cos) { /* cos -> local */
         if (recursive) {
             tree_arg_t t = {su.key, NULL, dst, &st};
-            rc = for_each_object(c, su.bucket, su.key, download_one, &t);
+            rc = cli_list_each(c, su.bucket, su.key, NULL, download_one, NULL, &t);
         } else {
             if (!*su.key || ends_with_slash(su.key)) {
                 cli_usage_error(c, "%s names no object: give a key, or use cp -r for a prefix",
@@ -336,7 +296,7 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
     } else { /* cos -> cos */
         if (recursive) {
             tree_arg_t t = {su.key, du.bucket, du.key, &st};
-            rc = for_each_object(c, su.bucket, su.key, copy_one, &t);
+            rc = cli_list_each(c, su.bucket, su.key, NULL, copy_one, NULL, &t);
         } else {
             const char *key =
                 (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(su.key)) : du.key;
@@ -389,9 +349,10 @@ static int rm_flush(cli_t *c, const char *bucket, rm_batch_t *b)
     return CLI_OK;
 }
 
-static int rm_one(cli_t *c, const char *bucket, const char *key, void *arg)
+static int rm_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj, void *arg)
 {
     rm_batch_t *b = arg;
+    const char *key = obj->key.data;
     cos_object_key_t *k = cos_create_cos_object_key(c->pool);
     cos_str_set(&k->key, cos_pstrdup_cstr(c->pool, key));
     cos_list_add_tail(&k->node, &b->keys);
@@ -406,22 +367,14 @@ static int rm_one(cli_t *c, const char *bucket, const char *key, void *arg)
 
 int cli_cmd_rm(cli_t *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    bool recursive = false;
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
-        if (ch == 'r') {
-            recursive = true;
-        } else if (ch == 'h') {
-            printf("usage: cos rm cos://BUCKET/KEY [-r]\n"
-                   "Removes an object; with -r every object whose key starts with KEY.\n");
-            return CLI_OK;
-        } else {
-            return CLI_USAGE;
-        }
+    bool recursive;
+    int frc =
+        cli_recursive_flags(c, argc, argv,
+                            "usage: cos rm cos://BUCKET/KEY [-r]\n"
+                            "Removes an object; with -r every object whose key starts with KEY.\n",
+                            &recursive);
+    if (frc != -1) {
+        return frc;
     }
     cli_uri_t u;
     if (argc - optind != 1) {
@@ -443,7 +396,7 @@ int cli_cmd_rm(cli_t *c, int argc, char **argv)
     cos_list_init(&b.keys);
     int rc;
     if (recursive) {
-        rc = for_each_object(c, u.bucket, u.key, rm_one, &b);
+        rc = cli_list_each(c, u.bucket, u.key, NULL, rm_one, NULL, &b);
         if (rc == CLI_OK) {
             rc = rm_flush(c, u.bucket, &b);
         }

@@ -1,0 +1,69 @@
+/* cli_list.c: what several cos commands share: walking every page of a bucket listing (objects and,
+ * with a delimiter, common prefixes), and the "-r / --help" flags of ls, cp and rm. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *delimiter,
+                  cli_object_fn on_object, cli_prefix_fn on_prefix, void *arg)
+{
+    cos_request_options_t *o = cli_options(c);
+    cos_string_t b = cli_str(bucket);
+    char *marker = "";
+    for (;;) {
+        cos_list_object_params_t *p = cos_create_list_object_params(c->pool);
+        cos_str_set(&p->prefix, prefix);
+        cos_str_set(&p->marker, marker);
+        if (delimiter) {
+            cos_str_set(&p->delimiter, delimiter);
+        }
+        p->max_ret = 1000;
+        cos_table_t *resp = NULL;
+        cos_status_t *s = cos_list_object(o, &b, p, &resp);
+        if (!cos_status_is_ok(s)) {
+            return cli_report(c, "list objects", s);
+        }
+        cos_list_object_common_prefix_t *cp;
+        cos_list_for_each_entry(cos_list_object_common_prefix_t, cp, &p->common_prefix_list, node)
+        {
+            int rc = on_prefix ? on_prefix(c, bucket, cp->prefix.data, arg) : CLI_OK;
+            if (rc != CLI_OK) {
+                return rc;
+            }
+        }
+        cos_list_object_content_t *e;
+        cos_list_for_each_entry(cos_list_object_content_t, e, &p->object_list, node)
+        {
+            int rc = on_object(c, bucket, e, arg);
+            if (rc != CLI_OK) {
+                return rc;
+            }
+        }
+        if (!p->truncated || !p->next_marker.data || !*p->next_marker.data) {
+            return CLI_OK;
+        }
+        marker = cos_pstrdup_cstr(c->pool, p->next_marker.data);
+    }
+}
+
+int cli_recursive_flags(cli_t *c, int argc, char **argv, const char *help, bool *recursive)
+{
+    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    *recursive = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "rh", longopts, NULL)) != -1) {
+        if (ch == 'r') {
+            *recursive = true;
+        } else if (ch == 'h') {
+            fputs(help, stdout);
+            return CLI_OK;
+        } else {
+            return CLI_USAGE;
+        }
+    }
+    return -1;
+}
