@@ -1,0 +1,15 @@
+# cosConfig.cmake: lets CMake projects use an installed libcos with find_package(cos), then link
+# cos::cos_shared or cos::cos_static. The dependencies are found the way libcos's own build finds them.
+include(CMakeFindDependencyMacro)
+find_dependency(OpenSSL COMPONENTS Crypto)
+find_dependency(Threads)
+find_package(PkgConfig REQUIRED)
+foreach(dep CURL:libcurl XML2:libxml-2.0 ISAL:libisal CJSON:libcjson)
+  string(REPLACE ":" ";" pair ${dep})
+  list(GET pair 0 name)
+  list(GET pair 1 module)
+  if(NOT TARGET PkgConfig::${name})
+    pkg_check_modules(${name} REQUIRED IMPORTED_TARGET ${module})
+  endif()
+endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/cosTargets.cmake)
