@@ -25,7 +25,7 @@ trap cleanup EXIT INT TERM
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 echo "disk of $WORK: $(df -h "$WORK" | awk 'NR==2 {print $1, $2}')"
 
-"$COSD" --listen 127.0.0.1:0 --data "$WORK/data" --account "1250000000:$ID:$KEY" > "$WORK/cosd.out" 2> "$WORK/cosd.err" &
+"$COSD" --listen 127.0.0.1:0 --data "$WORK/data" --account "1250000000:$ID:$KEY" ${COSD_ARGS:-} > "$WORK/cosd.out" 2> "$WORK/cosd.err" &
 COSD_PID=$!
 for i in $(seq 1 100); do grep -q "listening" "$WORK/cosd.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/cosd.out")
