@@ -35,7 +35,10 @@ typedef struct cli {
     char config_path[1024];
     cos_request_options_t *opts;    /* built on first use by cli_options() */
     cos_request_options_t *ci_opts; /* built on first use by cli_ci_options() */
-    char *route_ip;                 /* set when the endpoint is a local address */
+    int64_t part_threshold;         /* cp: files from this size on go in parallel parts */
+    int64_t part_size;
+    int threads;
+    char *route_ip; /* set when the endpoint is a local address */
     int route_port;
 } cli_t;
 

@@ -93,6 +93,9 @@ int main(int argc, char **argv)
     cli_t c;
     memset(&c, 0, sizeof(c));
     c.prog = "cos";
+    c.part_threshold = (int64_t)32 * 1024 * 1024; /* cp --threshold / --part-size / --threads */
+    c.part_size = (int64_t)8 * 1024 * 1024;
+    c.threads = 4;
     if (cos_http_io_initialize(NULL, 0) != COSE_OK) {
         fprintf(stderr, "cos: cannot initialise the HTTP library\n");
         return CLI_FAILED;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cosx_digest.h"
+#include "cosx_encode.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -73,6 +75,42 @@ static void record(cli_t *c, cp_stats_t *st, const char *from, const char *to, i
 
 /* ---------------------------------------------------------------- transfers */
 
+/* Files from c->part_threshold on go in parallel parts with a checkpoint, so a killed copy resumes.
+ */
+#define CLI_MIB ((int64_t)1024 * 1024)
+
+/* The checkpoint file of a transfer: ~/.cache/cos/<sha1 of direction, bucket, key, local path>.cp.
+ */
+static char *checkpoint_path(cli_t *c, const char *dir, const char *bucket, const char *key,
+                             const char *path)
+{
+    const char *cache = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char base[PATH_MAX];
+    if (cache && *cache) {
+        snprintf(base, sizeof(base), "%s/cos/", cache);
+    } else {
+        snprintf(base, sizeof(base), "%s/.cache/cos/", home && *home ? home : "/tmp");
+    }
+    if (!make_parents(base)) {
+        return NULL;
+    }
+    char abs[PATH_MAX];
+    if (!realpath(path, abs)) {
+        snprintf(abs, sizeof(abs), "%s", path);
+    }
+    char id[PATH_MAX * 2 + 1200];
+    int n = snprintf(id, sizeof(id), "%s\n%s\n%s\n%s", dir, bucket, key, abs);
+    unsigned char sha[COSX_SHA1_LEN];
+    cosx_sha1(id, (size_t)(n > 0 ? n : 0), sha);
+    char hex[2 * COSX_SHA1_LEN + 1];
+    cosx_hex_encode(sha, sizeof(sha), hex);
+    size_t len = strlen(base) + sizeof(hex) + 4;
+    char *cp = cos_palloc(c->pool, len);
+    snprintf(cp, len, "%s%s.cp", base, hex);
+    return cp;
+}
+
 static int upload_file(cli_t *c, const char *path, const char *bucket, const char *key,
                        cp_stats_t *st)
 {
@@ -85,8 +123,19 @@ static int upload_file(cli_t *c, const char *path, const char *bucket, const cha
     cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
     cos_table_t *resp = NULL;
     cli_progress_begin(c, base_name(path), (int64_t)sb.st_size);
-    cos_status_t *s = cos_do_put_object_from_file(o, &b, &k, &f, NULL, NULL,
-                                                  cli_progress_callback(), &resp, NULL);
+    cos_status_t *s;
+    char *cp = (int64_t)sb.st_size >= c->part_threshold
+                   ? checkpoint_path(c, "up", bucket, key, path)
+                   : NULL;
+    if (cp) {
+        cos_resumable_clt_params_t *rp = cos_create_resumable_clt_params_content(
+            c->pool, c->part_size, c->threads, COS_TRUE, cp);
+        s = cos_resumable_upload_file(o, &b, &k, &f, NULL, NULL, rp, cli_progress_callback(), &resp,
+                                      NULL);
+    } else {
+        s = cos_do_put_object_from_file(o, &b, &k, &f, NULL, NULL, cli_progress_callback(), &resp,
+                                        NULL);
+    }
     cli_progress_end(cos_status_is_ok(s));
     if (!cos_status_is_ok(s)) {
         return cli_report(c, "upload", s);
@@ -97,8 +146,9 @@ static int upload_file(cli_t *c, const char *path, const char *bucket, const cha
     return CLI_OK;
 }
 
+/* size: the object's size when known from a listing, or -1 (then a HEAD asks for it). */
 static int download_file(cli_t *c, const char *bucket, const char *key, const char *path,
-                         cp_stats_t *st)
+                         int64_t size_hint, cp_stats_t *st)
 {
     if (!make_parents(path)) {
         cli_error(c, "cannot create the directories of %s: %s", path, strerror(errno));
@@ -107,9 +157,26 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
     cos_request_options_t *o = cli_options(c);
     cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
     cos_table_t *resp = NULL;
-    cli_progress_begin(c, base_name(key), 0);
-    cos_status_t *s =
-        cos_do_get_object_to_file(o, &b, &k, NULL, NULL, &f, cli_progress_callback(), &resp);
+    if (size_hint < 0) {
+        cos_table_t *head = NULL;
+        cos_status_t *hs = cos_head_object(o, &b, &k, NULL, &head);
+        if (!cos_status_is_ok(hs)) {
+            return cli_report(c, "download", hs);
+        }
+        const char *cl = cli_header(head, "Content-Length");
+        size_hint = cl ? atoll(cl) : 0;
+    }
+    cli_progress_begin(c, base_name(key), size_hint);
+    cos_status_t *s;
+    char *cp =
+        size_hint >= c->part_threshold ? checkpoint_path(c, "down", bucket, key, path) : NULL;
+    if (cp) {
+        cos_resumable_clt_params_t *rp = cos_create_resumable_clt_params_content(
+            c->pool, c->part_size, c->threads, COS_TRUE, cp);
+        s = cos_resumable_download_file(o, &b, &k, &f, NULL, NULL, rp, cli_progress_callback());
+    } else {
+        s = cos_do_get_object_to_file(o, &b, &k, NULL, NULL, &f, cli_progress_callback(), &resp);
+    }
     cli_progress_end(cos_status_is_ok(s));
     if (!cos_status_is_ok(s)) {
         return cli_report(c, "download", s);
@@ -212,7 +279,8 @@ static int download_one(cli_t *c, const char *bucket, const cos_list_object_cont
         cli_error(c, "skipping cos://%s/%s: its name would leave %s", bucket, key, t->dst);
         return CLI_OK;
     }
-    return download_file(c, bucket, key, join(c, t->dst, rel), t->st);
+    return download_file(c, bucket, key, join(c, t->dst, rel),
+                         obj->size.data ? atoll(obj->size.data) : -1, t->st);
 }
 
 static int copy_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj, void *arg)
@@ -225,16 +293,49 @@ static int copy_one(cli_t *c, const char *bucket, const cos_list_object_content_
 
 int cli_cmd_cp(cli_t *c, int argc, char **argv)
 {
-    bool recursive;
-    int frc = cli_recursive_flags(
-        c, argc, argv,
-        "usage: cos cp SRC DST [-r]\n"
-        "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
-        "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
-        "-r copies a directory tree or every object under a prefix.\n",
-        &recursive);
-    if (frc != -1) {
-        return frc;
+    static const struct option longopts[] = {{"recursive", no_argument, NULL, 'r'},
+                                             {"threshold", required_argument, NULL, 'T'},
+                                             {"part-size", required_argument, NULL, 'P'},
+                                             {"threads", required_argument, NULL, 'j'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    bool recursive = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "rT:P:j:h", longopts, NULL)) != -1) {
+        char *end = NULL;
+        long v = (ch == 'T' || ch == 'P' || ch == 'j') ? strtol(optarg, &end, 10) : 0;
+        if (end && (*end || v < 1 || (ch == 'j' ? v > 64 : v > 5 * 1024))) {
+            cli_usage_error(c, "--%s must be a whole number from 1 to %d",
+                            ch == 'j'   ? "threads"
+                            : ch == 'T' ? "threshold"
+                                        : "part-size",
+                            ch == 'j' ? 64 : 5 * 1024);
+            return CLI_USAGE;
+        }
+        if (ch == 'r') {
+            recursive = true;
+        } else if (ch == 'T') {
+            c->part_threshold = v * CLI_MIB;
+        } else if (ch == 'P') {
+            c->part_size = v * CLI_MIB;
+        } else if (ch == 'j') {
+            c->threads = (int)v;
+        } else if (ch == 'h') {
+            printf(
+                "usage: cos cp SRC DST [-r] [--threshold MiB] [--part-size MiB] [--threads N]\n"
+                "SRC and DST are local paths or cos://BUCKET/KEY addresses (at least one cos://).\n"
+                "A DST ending in '/' (or an existing local directory) receives SRC's name.\n"
+                "-r copies a directory tree or every object under a prefix.\n"
+                "Files of --threshold MiB (default 32) and more go in --part-size MiB parts "
+                "(default 8),\n"
+                "--threads at a time (default 4), with a checkpoint: run an interrupted copy again "
+                "to\n"
+                "resume it.\n");
+            return CLI_OK;
+        } else {
+            return CLI_USAGE;
+        }
     }
     if (argc - optind != 2) {
         cli_usage_error(c, "cp needs a source and a destination (see cos cp --help)");
@@ -291,7 +392,7 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             if (ends_with_slash(dst) || (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode))) {
                 path = join(c, dst, base_name(su.key));
             }
-            rc = download_file(c, su.bucket, su.key, path, &st);
+            rc = download_file(c, su.bucket, su.key, path, -1, &st);
         }
     } else { /* cos -> cos */
         if (recursive) {

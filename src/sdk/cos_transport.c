@@ -47,7 +47,13 @@ int cosi_response_reset(cos_http_response_t *resp)
     resp->crc64 = 0;
     if (resp->type == BODY_IN_FILE && resp->file_buf != NULL && resp->file_buf->file != NULL) {
         int fd = cos_file_fd(resp->file_buf->file);
-        if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) < 0) {
+        cos_file_buf_t *fb = resp->file_buf;
+        if (fb->file_last > fb->file_pos) {
+            /* Ranged download into a shared file: rewrite the range in place, never truncate. */
+            if (lseek(fd, (off_t)fb->file_pos, SEEK_SET) < 0) {
+                return COSE_FILE_SEEK_ERROR;
+            }
+        } else if (ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) < 0) {
             return COSE_FILE_TRUNC_ERROR;
         }
     }

@@ -106,6 +106,19 @@ int cosi_copy_object_parse(cos_pool_t *p, cos_list_t *body, cos_copy_object_para
 /* Request body of Delete Multiple Objects; returns COSE_OK or COSE_OUT_MEMORY. */
 int cosi_build_delete_objects_body(cos_pool_t *p, cos_list_t *object_list, int is_quiet, cos_list_t *body);
 
+/* Multipart XML (cos_multipart_xml.c). Complete: COSE_OK, or s set to COSE_SERVICE_ERROR (body is an
+ * <Error> or lacks the ETag) / COSE_OUT_MEMORY. Bodies may start with whitespace. */
+int cosi_init_multipart_parse(cos_pool_t *p, cos_list_t *body, cos_string_t *upload_id);
+int cosi_complete_multipart_parse(cos_pool_t *p, cos_list_t *body, cos_status_t *s);
+int cosi_list_parts_parse(cos_pool_t *p, cos_list_t *body, cos_list_upload_part_params_t *params);
+int cosi_list_uploads_parse(cos_pool_t *p, cos_list_t *body, cos_list_multipart_upload_params_t *params);
+/* CopyPartResult (or CopyObjectResult) with an ETag: COSE_OK; else COSE_SERVICE_ERROR. */
+int cosi_copy_part_parse(cos_pool_t *p, cos_list_t *body, cos_copy_object_params_t *res);
+/* Part size for a multipart upload of file_size bytes: at least wanted and 1 MiB, grown so that the
+ * file fits in COS_MAX_PART_NUM parts. */
+int64_t cosi_multipart_part_size(int64_t file_size, int64_t wanted);
+int cosi_build_complete_body(cos_pool_t *p, cos_list_t *part_list, cos_list_t *body);
+
 /* Microseconds since the epoch. */
 int64_t cosi_now_us(void);
 

@@ -14,6 +14,25 @@ void cosd_object_copy_start(cosd_req_t *r);
 void cosd_bucket_list(cosd_req_t *r, const cosd_bucket_t *b);
 void cosd_multi_delete_start(cosd_req_t *r, const cosd_bucket_t *b);
 
+/* Multipart operations on an object (?uploads, ?uploadId): false when the request is none. */
+bool cosd_multipart_start(cosd_req_t *r);
+/* GET Bucket ?uploads (List Multipart Uploads). */
+void cosd_list_uploads(cosd_req_t *r, const cosd_bucket_t *b);
+/* A response streaming bytes [first, first + len) of a multipart object made of parts (taken over:
+ * freed with the response, or at once on failure); NULL on failure. */
+struct MHD_Response *cosd_parts_response(cosd_store_t *st, cosd_manifest_part_t *parts, size_t n,
+                                         int64_t first, int64_t len);
+
+/* x-cos-copy-source parsed into a route of kind OBJECT; replies InvalidCopySource and returns
+ * false otherwise (cosd_copy.c). */
+bool cosd_copy_parse_source(cosd_req_t *r, const char *v, cosd_route_t *src);
+/* The x-cos-copy-source-If-* conditions against the source; replies 412 and returns false when one
+ * fails. */
+bool cosd_copy_source_conditions(cosd_req_t *r, const cosd_object_t *o);
+/* Upload Part - Copy (cosd_multipart_copy.c): part number of upload id filled from a source
+ * object (x-cos-copy-source, optional x-cos-copy-source-range). */
+void cosd_upload_part_copy(cosd_req_t *r, const cosd_bucket_t *b, const char *id, int number);
+
 /* Loads r->route.bucket into *b and checks that the caller may use it: the owner always; anonymous
  * or other accounts only for reads (read = true) of a public-read bucket when allow_public. Replies
  * (NoSuchBucket / AccessDenied) and returns false otherwise. */

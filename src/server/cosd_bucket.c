@@ -1,5 +1,5 @@
-/* cosd_bucket: GET Service and the bucket operations: PUT / HEAD / DELETE Bucket, GET ?uploads
- * (always an empty list) and dispatch of GET Bucket (cosd_list.c) and POST ?delete
+/* cosd_bucket: GET Service and the bucket operations: PUT / HEAD / DELETE Bucket, and dispatch of
+ * GET Bucket (cosd_list.c), GET ?uploads (cosd_multipart_list.c) and POST ?delete
  * (cosd_multidel.c). */
 #include "cosd_api.h"
 
@@ -143,42 +143,15 @@ static void delete_bucket(cosd_req_t *r)
         return;
     cosd_store_rc_t rc = cosd_store_bucket_delete(r->srv->store, b.name);
     if (rc == COSD_ST_NOTEMPTY)
-        cosd_reply_error(r, 409, "BucketNotEmpty", "The bucket you tried to delete is not empty.");
+        cosd_reply_error(r, 409, "BucketNotEmpty",
+                         "The bucket you tried to delete is not empty (it has objects or "
+                         "multipart uploads in progress).");
     else if (rc == COSD_ST_NOTFOUND)
         cosd_reply_error(r, 404, "NoSuchBucket", "The specified bucket does not exist.");
     else if (rc != COSD_ST_OK)
         cosd_reply_error(r, 500, "InternalError", "The bucket could not be deleted.");
     else
         cosd_reply_empty(r, 204);
-}
-
-static void list_uploads(cosd_req_t *r, const cosd_bucket_t *bk)
-{
-    const char *enc = cosd_req_param(r, "encoding-type", NULL);
-    if (enc && strcmp(enc, "url") != 0) {
-        cosd_reply_error(r, 400, "InvalidArgument", "encoding-type must be 'url'.");
-        return;
-    }
-    const char *mu = cosd_req_param(r, "max-uploads", NULL);
-    cosx_buf_t b = COSX_BUF_INIT;
-    cosx_xml_decl(&b);
-    cosx_xml_open(&b, "ListMultipartUploadsResult");
-    cosx_xml_elem(&b, "Bucket", bk->name);
-    cosx_xml_elem(&b, "Encoding-Type", enc ? enc : "");
-    const char *km = cosd_req_param(r, "key-marker", NULL),
-               *um = cosd_req_param(r, "upload-id-marker", NULL);
-    cosx_xml_elem(&b, "KeyMarker", km ? km : "");
-    cosx_xml_elem(&b, "UploadIdMarker", um ? um : "");
-    cosx_xml_elem(&b, "NextKeyMarker", "");
-    cosx_xml_elem(&b, "NextUploadIdMarker", "");
-    cosx_xml_elem(&b, "MaxUploads", mu && *mu ? mu : "1000");
-    const char *pf = cosd_req_param(r, "prefix", NULL), *dl = cosd_req_param(r, "delimiter", NULL);
-    cosx_xml_elem(&b, "Prefix", pf ? pf : "");
-    if (dl)
-        cosx_xml_elem(&b, "Delimiter", dl);
-    cosx_xml_elem(&b, "IsTruncated", "false");
-    cosx_xml_close(&b, "ListMultipartUploadsResult");
-    cosd_reply_xml(r, 200, &b);
 }
 
 void cosd_bucket_start(cosd_req_t *r)
@@ -188,7 +161,7 @@ void cosd_bucket_start(cosd_req_t *r)
     if (!strcmp(m, "GET") && cosd_req_has_param(r, "uploads")) {
         static const char *const ok[] = {"uploads", NULL};
         if (cosd_check_subresources(r, ok) && cosd_bucket_access(r, &b, true, true))
-            list_uploads(r, &b);
+            cosd_list_uploads(r, &b);
         return;
     }
     if (!strcmp(m, "POST") && cosd_req_has_param(r, "delete")) {

@@ -14,8 +14,7 @@
 #include <strings.h>
 #include <time.h>
 
-/* Parses the header into a route with kind OBJECT; false (reply sent) otherwise. */
-static bool parse_source(cosd_req_t *r, const char *v, cosd_route_t *src)
+bool cosd_copy_parse_source(cosd_req_t *r, const char *v, cosd_route_t *src)
 {
     const cosd_config_t *cfg = r->srv->cfg;
     const char *p = v;
@@ -61,7 +60,7 @@ static bool parse_source(cosd_req_t *r, const char *v, cosd_route_t *src)
     return true;
 }
 
-static bool source_conditions(cosd_req_t *r, const cosd_object_t *o)
+bool cosd_copy_source_conditions(cosd_req_t *r, const cosd_object_t *o)
 {
     const char *im = cosd_req_header(r, "x-cos-copy-source-If-Match");
     const char *inm = cosd_req_header(r, "x-cos-copy-source-If-None-Match");
@@ -93,7 +92,7 @@ void cosd_object_copy_start(cosd_req_t *r)
     memset(&src, 0, sizeof src);
     if (!cosd_bucket_access(r, &dstb, false, false))
         return;
-    if (!parse_source(r, cosd_req_header(r, "x-cos-copy-source"), &src))
+    if (!cosd_copy_parse_source(r, cosd_req_header(r, "x-cos-copy-source"), &src))
         goto out;
     const char *dir = cosd_req_header(r, "x-cos-metadata-directive");
     bool replace = false;
@@ -124,7 +123,7 @@ void cosd_object_copy_start(cosd_req_t *r)
         cosd_reply_error(r, 403, "AccessDenied", "Access denied to the copy source.");
         goto out;
     }
-    if (!source_conditions(r, &so))
+    if (!cosd_copy_source_conditions(r, &so))
         goto out;
     if (!replace && strcmp(src.bucket, dstb.name) == 0 && strcmp(src.key, r->route.key) == 0) {
         cosd_reply_error(

@@ -71,6 +71,40 @@ static size_t user_fields(const cJSON *ui, cosm_user_field_t *out, size_t cap)
     }
     return n;
 }
+/* An object's bytes as an open file: its blob, or for a multipart object (a manifest) its parts joined
+ * into a temporary file under tmp_dir, whose path is written to tmp_path for removal. -1 on failure. */
+static int open_object_bytes(cosd_ci_t *ci, const char *blob, char *tmp_path, size_t tmp_len)
+{
+    if (!cosd_blob_is_manifest(blob))
+        return cosd_blob_open(ci->srv->store, blob);
+    cosd_manifest_part_t *parts = NULL;
+    size_t n = 0;
+    if (cosd_store_manifest(ci->srv->store, blob, &parts, &n) != COSD_ST_OK)
+        return -1;
+    snprintf(tmp_path, tmp_len, "%s/object-XXXXXX", ci->tmp_dir);
+    int out = mkstemp(tmp_path);
+    bool ok = out >= 0;
+    char buf[1 << 16];
+    for (size_t i = 0; ok && i < n; i++) {
+        int in = cosd_blob_open(ci->srv->store, parts[i].blob);
+        ok = in >= 0;
+        ssize_t r;
+        while (ok && (r = read(in, buf, sizeof buf)) > 0)
+            ok = write(out, buf, (size_t)r) == r;
+        if (in >= 0)
+            close(in);
+    }
+    free(parts);
+    if (ok && lseek(out, 0, SEEK_SET) == 0)
+        return out;
+    if (out >= 0)
+        close(out);
+    if (tmp_path[0])
+        unlink(tmp_path);
+    tmp_path[0] = 0;
+    return -1;
+}
+
 
 /* Runs one claimed job; w NULL (the recogniser could not be loaded) fails it with werr. */
 static void run_job(cosd_ci_t *ci, cosm_worker_t *w, const cosm_error_t *werr, const cosd_job_t *j)
@@ -95,7 +129,7 @@ static void run_job(cosd_ci_t *ci, cosm_worker_t *w, const cosm_error_t *werr, c
             cosd_object_clear(&o);
             rc = cosd_store_object_get(ci->srv->store, j->bucket, j->object, &o);
             if (rc == COSD_ST_OK)
-                fd = cosd_blob_open(ci->srv->store, o.blob);
+                fd = open_object_bytes(ci, o.blob, tmp_path, sizeof tmp_path);
         }
         if (fd < 0) {
             code = COSM_ERR_NO_FILE;

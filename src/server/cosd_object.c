@@ -184,6 +184,8 @@ static void delete_object(cosd_req_t *r)
 void cosd_object_start(cosd_req_t *r)
 {
     const char *m = r->method;
+    if (cosd_multipart_start(r))
+        return;
     if (!cosd_check_subresources(r, NULL))
         return;
     if (!strcmp(m, "GET") || r->is_head)

@@ -140,12 +140,23 @@ void cosd_object_get(cosd_req_t *r)
     cosd_object_t o = {0};
     cosd_store_rc_t rc = COSD_ST_ERROR;
     int fd = -1;
+    cosd_manifest_part_t *parts = NULL; /* a multipart object: its part blobs */
+    size_t nparts = 0;
     /* A concurrent overwrite may unlink the blob between the lookup and the open: look up again. */
     for (int attempt = 0; attempt < 5 && fd < 0; attempt++) {
         cosd_object_clear(&o);
+        free(parts);
+        parts = NULL;
         rc = cosd_store_object_lookup(r->srv->store, r->route.bucket, r->route.key, &b, &o);
         if (rc != COSD_ST_OK)
             break;
+        if (cosd_blob_is_manifest(o.blob)) {
+            rc = cosd_store_manifest(r->srv->store, o.blob, &parts, &nparts);
+            if (rc != COSD_ST_OK || nparts > 0)
+                break;
+            errno = ENOENT; /* the manifest went away with an overwrite: look up again */
+            continue;
+        }
         fd = cosd_blob_open(r->srv->store, o.blob);
         if (fd < 0 && errno != ENOENT) {
             rc = COSD_ST_ERROR;
@@ -156,7 +167,7 @@ void cosd_object_get(cosd_req_t *r)
         cosd_reply_error(r, 404, "NoSuchBucket", "The specified bucket does not exist.");
         goto out;
     }
-    if (rc == COSD_ST_OK && fd < 0)
+    if (rc == COSD_ST_OK && fd < 0 && !parts)
         rc = COSD_ST_ERROR;
     if (rc != COSD_ST_OK || !object_readable(r, &b, &o)) {
         if (rc == COSD_ST_NOTFOUND && (r->anonymous || strcmp(b.appid, r->appid) != 0) &&
@@ -202,6 +213,9 @@ void cosd_object_get(cosd_req_t *r)
     struct MHD_Response *resp;
     if (len == 0) {
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (parts) {
+        resp = cosd_parts_response(r->srv->store, parts, nparts, first, len);
+        parts = NULL; /* owned by the response (or freed on failure) */
     } else if (len <= SMALL_BODY && !r->is_head) {
         /* Small bodies go out with the headers in one write instead of a send plus a sendfile. */
         char *buf = malloc((size_t)len);
@@ -256,5 +270,6 @@ void cosd_object_get(cosd_req_t *r)
 out:
     if (fd >= 0)
         close(fd);
+    free(parts);
     cosd_object_clear(&o);
 }

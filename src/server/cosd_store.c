@@ -26,7 +26,20 @@ static const char *const schema_sql =
     "NULL,"
     " headers TEXT NOT NULL, storage_class TEXT NOT NULL, acl TEXT NOT NULL, blob TEXT NOT NULL,"
     " PRIMARY KEY(bucket, key)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS objects_blob ON objects(blob);";
+    "CREATE INDEX IF NOT EXISTS objects_blob ON objects(blob);"
+    /* Multipart: uploads in progress, their parts, and the part lists (manifests) of completed
+     * multipart objects, whose objects.blob is the manifest id ('m' + 32 hex, never a file). */
+    "CREATE TABLE IF NOT EXISTS uploads(id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT "
+    "NULL, initiated INTEGER NOT NULL, content_type TEXT NOT NULL, headers TEXT NOT NULL,"
+    " storage_class TEXT NOT NULL, acl TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS uploads_bk ON uploads(bucket, key, id);"
+    "CREATE TABLE IF NOT EXISTS upload_parts(upload_id TEXT NOT NULL, number INTEGER NOT NULL,"
+    " size INTEGER NOT NULL, etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime INTEGER NOT NULL,"
+    " blob TEXT NOT NULL, PRIMARY KEY(upload_id, number)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS upload_parts_blob ON upload_parts(blob);"
+    "CREATE TABLE IF NOT EXISTS manifests(id TEXT NOT NULL, seq INTEGER NOT NULL, blob TEXT NOT "
+    "NULL, size INTEGER NOT NULL, PRIMARY KEY(id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS manifests_blob ON manifests(blob);";
 
 static const char *const stmt_sql[COSD_STMT_COUNT] = {
     [COSD_STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -39,7 +52,8 @@ static const char *const stmt_sql[COSD_STMT_COUNT] = {
     [COSD_STMT_BUCKET_INSERT] =
         "INSERT INTO buckets(name, appid, region, acl, created) VALUES(?,?,?,?,?)",
     [COSD_STMT_BUCKET_GET] = "SELECT name, appid, region, acl, created FROM buckets WHERE name=?",
-    [COSD_STMT_BUCKET_HAS_OBJECTS] = "SELECT 1 FROM objects WHERE bucket=? LIMIT 1",
+    [COSD_STMT_BUCKET_HAS_OBJECTS] = "SELECT 1 FROM objects WHERE bucket=?1 UNION ALL"
+                                     " SELECT 1 FROM uploads WHERE bucket=?1 LIMIT 1",
     [COSD_STMT_BUCKET_DELETE] = "DELETE FROM buckets WHERE name=?",
     [COSD_STMT_BUCKET_LIST] =
         "SELECT name, appid, region, acl, created FROM buckets WHERE appid=? ORDER BY name",
@@ -51,7 +65,28 @@ static const char *const stmt_sql[COSD_STMT_COUNT] = {
         "INSERT OR REPLACE INTO objects(bucket, key, size, etag, crc64, mtime, content_type,"
         " headers, storage_class, acl, blob) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
     [COSD_STMT_OBJ_DELETE] = "DELETE FROM objects WHERE bucket=? AND key=?",
-    [COSD_STMT_BLOB_USED] = "SELECT 1 FROM objects WHERE blob=? LIMIT 1",
+    [COSD_STMT_BLOB_USED] = "SELECT 1 FROM objects WHERE blob=?1 UNION ALL SELECT 1 FROM"
+                            " upload_parts WHERE blob=?1 UNION ALL SELECT 1 FROM manifests"
+                            " WHERE blob=?1 LIMIT 1",
+    [COSD_STMT_OBJ_REFS] = "SELECT 1 FROM objects WHERE blob=? LIMIT 1",
+    [COSD_STMT_UP_INSERT] = "INSERT INTO uploads(id, bucket, key, initiated, content_type, headers,"
+                            " storage_class, acl) VALUES(?,?,?,?,?,?,?,?)",
+    [COSD_STMT_UP_GET] = "SELECT id, key, initiated, content_type, headers, storage_class, acl"
+                         " FROM uploads WHERE id=?1 AND bucket=?2 AND key=?3",
+    [COSD_STMT_UP_DELETE] = "DELETE FROM uploads WHERE id=?",
+    [COSD_STMT_UP_SCAN] =
+        "SELECT id, key, initiated, content_type, headers, storage_class, acl FROM uploads"
+        " WHERE bucket=?1 AND (key > ?2 OR (key = ?2 AND id > ?3)) AND key >= ?4"
+        " ORDER BY key, id",
+    [COSD_STMT_PART_BLOB] = "SELECT blob FROM upload_parts WHERE upload_id=? AND number=?",
+    [COSD_STMT_PART_PUT] = "INSERT OR REPLACE INTO upload_parts(upload_id, number, size, etag,"
+                           " crc64, mtime, blob) VALUES(?,?,?,?,?,?,?)",
+    [COSD_STMT_PART_LIST] = "SELECT number, size, etag, crc64, mtime, blob FROM upload_parts"
+                            " WHERE upload_id=?1 AND number > ?2 ORDER BY number LIMIT ?3",
+    [COSD_STMT_PART_DELETE_ALL] = "DELETE FROM upload_parts WHERE upload_id=?",
+    [COSD_STMT_MAN_INSERT] = "INSERT INTO manifests(id, seq, blob, size) VALUES(?,?,?,?)",
+    [COSD_STMT_MAN_LIST] = "SELECT blob, size FROM manifests WHERE id=? ORDER BY seq",
+    [COSD_STMT_MAN_DELETE] = "DELETE FROM manifests WHERE id=?",
     [COSD_STMT_OBJ_SCAN] =
         "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
         " FROM objects WHERE bucket=?1 AND key > ?2 AND key >= ?3 ORDER BY key LIMIT ?4",

@@ -111,4 +111,63 @@ cosd_store_rc_t cosd_store_object_scan(cosd_store_t *st, const char *bucket, con
                                        size_t from_len, const char *after, size_t after_len,
                                        int limit, cosd_object_cb cb, void *ctx);
 
+/* ---- multipart uploads (cosd_store_mp.c) ---- */
+typedef struct cosd_upload {
+    char id[40];
+    char *key;
+    int64_t initiated;
+    char *content_type;
+    char *headers; /* as cosd_object_t.headers: applied to the completed object */
+    char storage_class[32];
+    char acl[32];
+} cosd_upload_t;
+
+typedef struct cosd_part {
+    int number;
+    int64_t size;
+    char etag[40]; /* hex MD5 of the part */
+    uint64_t crc64;
+    int64_t mtime;
+    char blob[40];
+} cosd_part_t;
+
+typedef struct cosd_manifest_part {
+    char blob[40];
+    int64_t size;
+} cosd_manifest_part_t;
+
+void cosd_upload_clear(cosd_upload_t *u);
+/* Records a new upload of (bucket, u->key); sets u->id. NOBUCKET when the bucket is gone. */
+cosd_store_rc_t cosd_store_upload_create(cosd_store_t *st, const char *bucket, cosd_upload_t *u);
+/* The upload id of (bucket, key): NOTFOUND when unknown, aborted or completed. out may be NULL. */
+cosd_store_rc_t cosd_store_upload_get(cosd_store_t *st, const char *bucket, const char *key,
+                                      const char *id, cosd_upload_t *out);
+/* Records (or replaces) a part whose blob is finished; the replaced part's blob is removed.
+ * NOTFOUND when the upload is gone (the caller discards the blob). */
+cosd_store_rc_t cosd_store_part_put(cosd_store_t *st, const char *bucket, const char *key,
+                                    const char *id, const cosd_part_t *p);
+/* Up to limit parts with number > after, ascending, into a malloc'ed *out (free it). */
+cosd_store_rc_t cosd_store_parts(cosd_store_t *st, const char *id, int after, int limit,
+                                 cosd_part_t **out, size_t *n);
+/* Removes the upload and its parts' blobs. NOTFOUND when unknown. */
+cosd_store_rc_t cosd_store_upload_abort(cosd_store_t *st, const char *bucket, const char *key,
+                                        const char *id);
+/* In one transaction: checks that the upload still exists (NOTFOUND) and that each of the n
+ * chosen parts is still the stored one (EXISTS when a part was replaced meanwhile), records the
+ * manifest, inserts o (o->blob is set to the new manifest id) replacing any previous object,
+ * and forgets the upload. Parts not chosen and the replaced object's blobs are removed. */
+cosd_store_rc_t cosd_store_upload_complete(cosd_store_t *st, const char *bucket, const char *id,
+                                           const cosd_part_t *parts, size_t n, cosd_object_t *o);
+/* Uploads of bucket in (key, id) order after (key_marker, id_marker) with key >= from; the callback
+ * returns false to stop. */
+typedef bool (*cosd_upload_cb)(void *ctx, const cosd_upload_t *u);
+cosd_store_rc_t cosd_store_upload_scan(cosd_store_t *st, const char *bucket, const char *key_marker,
+                                       const char *id_marker, const char *from, cosd_upload_cb cb,
+                                       void *ctx);
+/* The parts of a manifest (a multipart object's blob id) in order, malloc'ed into *out. */
+cosd_store_rc_t cosd_store_manifest(cosd_store_t *st, const char *manifest,
+                                    cosd_manifest_part_t **out, size_t *n);
+/* Is blob id a manifest rather than a blob file? */
+bool cosd_blob_is_manifest(const char *id);
+
 #endif

@@ -27,6 +27,18 @@ typedef enum cosd_stmt_id {
     COSD_STMT_BLOB_USED,
     COSD_STMT_OBJ_SCAN,
     COSD_STMT_OBJ_LOOKUP,
+    COSD_STMT_OBJ_REFS,
+    COSD_STMT_UP_INSERT,
+    COSD_STMT_UP_GET,
+    COSD_STMT_UP_DELETE,
+    COSD_STMT_UP_SCAN,
+    COSD_STMT_PART_BLOB,
+    COSD_STMT_PART_PUT,
+    COSD_STMT_PART_LIST,
+    COSD_STMT_PART_DELETE_ALL,
+    COSD_STMT_MAN_INSERT,
+    COSD_STMT_MAN_LIST,
+    COSD_STMT_MAN_DELETE,
     COSD_STMT_COUNT
 } cosd_stmt_id_t;
 
@@ -56,6 +68,22 @@ void cosd_store_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cosd_mkdir_p(const char *path);
 /* Reads columns 0-4 (name, appid, region, acl, created) of a bucket row. */
 void cosd_read_bucket(sqlite3_stmt *s, cosd_bucket_t *b);
+/* Blob ids to unlink once the transaction that dropped their last reference has committed. */
+typedef struct cosd_discard {
+    char (*ids)[40];
+    size_t n, cap;
+    bool oom;
+} cosd_discard_t;
+/* Within a transaction: is the blob (or manifest id) still referenced by a row? 1, 0, -1 on error.
+ */
+int cosd_blob_used(cosd_conn_t *c, const char *id);
+/* Within a transaction, after a row stopped referencing id (a blob or a manifest): when nothing
+ * references it any more, queues its blob(s) in d; a manifest's rows are deleted. false on error.
+ */
+bool cosd_release_blob(cosd_conn_t *c, const char *id, cosd_discard_t *d);
+/* After the commit: unlinks the queued blobs and frees d. */
+void cosd_discard_run(cosd_store_t *st, cosd_discard_t *d);
+
 /* Removes temp files and unreferenced blobs (at open, before serving). */
 cosd_store_rc_t cosd_store_recover(cosd_store_t *st, char *err, size_t errlen);
 

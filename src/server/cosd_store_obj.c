@@ -203,8 +203,7 @@ cosd_store_rc_t cosd_store_object_lookup(cosd_store_t *st, const char *bucket, c
     return rc;
 }
 
-/* Within a transaction: is the blob still referenced by some row? */
-static int blob_used(cosd_conn_t *c, const char *id)
+int cosd_blob_used(cosd_conn_t *c, const char *id)
 {
     sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_BLOB_USED);
     if (!s)
@@ -274,7 +273,7 @@ static cosd_store_rc_t write_row(cosd_store_t *st, const char *bucket, const cha
     cosd_conn_t *c = cosd_conn_acquire(st);
     cosd_store_rc_t rc = COSD_ST_ERROR;
     char old[40];
-    int used = 1;
+    cosd_discard_t d = {0};
     if (!cosd_conn_exec(c, COSD_STMT_BEGIN))
         goto out;
     int be = bucket_exists(c, bucket);
@@ -300,16 +299,16 @@ static cosd_store_rc_t write_row(cosd_store_t *st, const char *bucket, const cha
         if (r != SQLITE_DONE)
             goto rollback;
     }
-    if (old[0] && (!o || strcmp(old, o->blob) != 0) && (used = blob_used(c, old)) < 0)
+    if (old[0] && (!o || strcmp(old, o->blob) != 0) && !cosd_release_blob(c, old, &d))
         goto rollback;
     if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
         goto rollback;
     rc = COSD_ST_OK;
-    if (old[0] && used == 0)
-        cosd_blob_discard(st, old);
+    cosd_discard_run(st, &d);
     goto out;
 rollback:
     cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    free(d.ids);
 out:
     cosd_conn_release(st, c);
     return rc;
@@ -355,7 +354,7 @@ cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket,
     cosd_conn_t *c = cosd_conn_acquire(st);
     cosd_store_rc_t rc = COSD_ST_ERROR;
     char old[40];
-    int used = 1;
+    cosd_discard_t d = {0};
     if (!cosd_conn_exec(c, COSD_STMT_BEGIN))
         goto out;
     sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_OBJ_GET);
@@ -386,16 +385,16 @@ cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket,
     }
     if (!current_blob(c, dst_bucket, dst->key, old) || !insert_row(c, dst_bucket, dst))
         goto rollback;
-    if (old[0] && strcmp(old, dst->blob) != 0 && (used = blob_used(c, old)) < 0)
+    if (old[0] && strcmp(old, dst->blob) != 0 && !cosd_release_blob(c, old, &d))
         goto rollback;
     if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
         goto rollback;
     rc = COSD_ST_OK;
-    if (old[0] && used == 0)
-        cosd_blob_discard(st, old);
+    cosd_discard_run(st, &d);
     goto out;
 rollback:
     cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    free(d.ids);
 out:
     cosd_conn_release(st, c);
     return rc;
@@ -480,7 +479,7 @@ cosd_store_rc_t cosd_store_recover(cosd_store_t *st, char *err, size_t errlen)
         while ((e = readdir(d))) {
             if (e->d_name[0] == '.')
                 continue;
-            int used = is_blob_name(e->d_name) ? blob_used(c, e->d_name) : 0;
+            int used = is_blob_name(e->d_name) ? cosd_blob_used(c, e->d_name) : 0;
             if (used < 0) {
                 snprintf(err, errlen, "cannot check blob references: %s", sqlite3_errmsg(c->db));
                 rc = COSD_ST_ERROR;

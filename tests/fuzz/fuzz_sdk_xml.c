@@ -1,5 +1,6 @@
 /* fuzz_sdk_xml: fuzz target for every XML body libcos parses: error bodies, GET Service, GET Bucket,
- * Delete Multiple Objects and copy results, and the audio moderation submit / query responses. */
+ * Delete Multiple Objects and copy results, the multipart results (initiate, complete, list parts,
+ * list uploads, part copy), and the audio moderation submit / query responses. */
 #include <stdint.h>
 #include <string.h>
 
@@ -29,6 +30,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cos_list_init(&deleted);
     cosi_delete_objects_parse(p, &body, &deleted);
     cosi_copy_object_parse(p, &body, cos_create_copy_object_params(p));
+    cos_string_t upload_id = {0, NULL};
+    cosi_init_multipart_parse(p, &body, &upload_id);
+    cosi_complete_multipart_parse(p, &body, cos_status_create(p));
+    cosi_list_parts_parse(p, &body, cos_create_list_upload_part_params(p));
+    cosi_list_uploads_parse(p, &body, cos_create_list_multipart_upload_params(p));
+    cosi_copy_part_parse(p, &body, cos_create_copy_object_params(p));
     ci_audio_auditing_job_result_t cr;
     memset(&cr, 0, sizeof(cr));
     ci_audio_auditing_result_parse_from_body(p, &body, &cr);

@@ -95,8 +95,33 @@ expect 0 "audit without wait" -- "$COS" audit cos://clitest/audit/spoken.wav
 has out "^sa[0-9a-f]\{32\} Submitted" "audit without --wait prints the JobId"
 expect 1 "audit missing object" -- "$COS" audit cos://clitest/no-such.wav --wait
 has err "ResourceNotFound" "audit of a missing object reports ResourceNotFound"
+# A multipart object (parts of 1 MiB) is moderated from all its parts: 44.1 kHz stereo makes the clip
+# bigger than one part.
+sox "$work/spoken.wav" -r 44100 -c 2 "$work/spoken-big.wav" pad 0 3
+expect 0 "cp multipart" -- "$COS" --quiet cp --threshold 1 --part-size 1 "$work/spoken-big.wav" cos://clitest/mp/speech.wav
+expect 0 "stat multipart" -- "$COS" --json stat cos://clitest/mp/speech.wav
+has out '"ETag":"\\"[0-9a-f]*-[0-9]*\\""' "the object was uploaded in parts"
+expect 0 "audit multipart object" -- "$COS" --json audit cos://clitest/mp/speech.wav --wait
+has out '"Label":"Ads"' "audit of a multipart object finds the advertisement"
+expect 2 "cp bad part size" -- "$COS" cp --part-size 0 "$work/spoken.wav" cos://clitest/x
 expect 2 "audit local without bucket" -- "$COS" audit "$work/spoken.wav"
 expect 2 "audit nothing" -- "$COS" audit
+
+# Large files go in parallel parts with a checkpoint: a copy killed mid-way is run again and finishes,
+# byte-exact, leaving no checkpoint behind.
+head -c $((80 * 1024 * 1024)) /dev/urandom >"$work/big.bin"
+"$COS" --quiet cp "$work/big.bin" cos://clitest/big.bin >/dev/null 2>&1 &
+cp_pid=$!
+sleep 0.4
+kill -9 "$cp_pid" 2>/dev/null
+wait "$cp_pid" 2>/dev/null
+expect 0 "cp large after kill" -- "$COS" --quiet cp "$work/big.bin" cos://clitest/big.bin
+expect 0 "cp large down" -- "$COS" --quiet cp cos://clitest/big.bin "$work/big.back"
+if cmp -s "$work/big.bin" "$work/big.back"; then ok; else bad "large file round trip differs"; fi
+if ls "$HOME"/.cache/cos/*.cp >/dev/null 2>&1; then bad "checkpoint files left: $(ls "$HOME"/.cache/cos)"; else ok; fi
+expect 0 "stat large" -- "$COS" stat cos://clitest/big.bin
+has out "Content-Length: *83886080" "large object has the whole size"
+rm -f "$work/big.bin" "$work/big.back"
 
 expect 0 "rm" -- "$COS" rm cos://clitest/copy/top.txt
 expect 0 "rm -r json" -- "$COS" --json rm -r cos://clitest/

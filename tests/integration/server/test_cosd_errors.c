@@ -117,8 +117,8 @@ static void test_unsupported_subresources(void **state)
             tc_resp_free(&rs);
         }
     }
-    /* Object level (multipart is not available yet). */
-    tc_req_t rq = {.method = "POST", .bucket = BUCKET, .key = "big", .query = "uploads"};
+    /* Object level. */
+    tc_req_t rq = {.method = "POST", .bucket = BUCKET, .key = "big", .query = "restore"};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
     assert_true(rs.status >= 400 && rs.status < 500);
