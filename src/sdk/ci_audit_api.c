@@ -1,6 +1,7 @@
-/* ci_audit_api.c: the audio moderation calls of libcos: submit a job (POST /audio/auditing) and query
- * it (GET /audio/auditing/<JobId>) on the CI host of a bucket. The CI endpoint is the config's
- * endpoint (https://ci.<region>.myqcloud.com), so the host is <bucket>-<appid>.ci.<region>.myqcloud.com. */
+/* ci_audit_api.c: the audio moderation calls of libcos: submit a job (POST /audio/auditing) and
+ * query it (GET /audio/auditing/<JobId>) on the CI host of a bucket. The CI endpoint is the
+ * config's endpoint (https://ci.<region>.myqcloud.com), so the host is
+ * <bucket>-<appid>.ci.<region>.myqcloud.com. */
 #include <string.h>
 
 #include "ci_audit.h"
@@ -15,7 +16,8 @@ static void req_id_fallback(cos_pool_t *p, cos_status_t *s, const cos_string_t *
     }
 }
 
-cos_status_t *ci_create_audio_auditing_job(const cos_request_options_t *options, const cos_string_t *bucket,
+cos_status_t *ci_create_audio_auditing_job(const cos_request_options_t *options,
+                                           const cos_string_t *bucket,
                                            const ci_audio_auditing_job_options_t *job_options,
                                            cos_table_t *headers, cos_table_t **resp_headers,
                                            ci_audio_auditing_job_result_t **job_result)
@@ -32,12 +34,14 @@ cos_status_t *ci_create_audio_auditing_job(const cos_request_options_t *options,
     cos_list_t body;
     cos_list_init(&body);
     if (build_audio_auditing_job_body(p, job_options, &body, &why) != COSE_OK) {
-        return cosi_status_error(p, COSE_OUT_MEMORY, "ClientError", "out of memory building the request body");
+        return cosi_status_error(p, COSE_OUT_MEMORY, "ClientError",
+                                 "out of memory building the request body");
     }
     cos_string_t path = cos_string("audio/auditing");
     cos_http_request_t *req;
     cos_http_response_t *resp;
-    cos_status_t *s = cosi_init_request(options, bucket, &path, HTTP_POST, false, headers, NULL, &req, &resp);
+    cos_status_t *s =
+        cosi_init_request(options, bucket, &path, HTTP_POST, false, headers, NULL, &req, &resp);
     if (s) {
         return s;
     }
@@ -66,9 +70,10 @@ cos_status_t *ci_create_audio_auditing_job(const cos_request_options_t *options,
     return s;
 }
 
-cos_status_t *ci_get_audio_auditing_job(const cos_request_options_t *options, const cos_string_t *bucket,
-                                        const cos_string_t *job_id, cos_table_t *headers,
-                                        cos_table_t **resp_headers, ci_get_audio_auditing_job_result_t **job_result)
+cos_status_t *ci_get_audio_auditing_job(const cos_request_options_t *options,
+                                        const cos_string_t *bucket, const cos_string_t *job_id,
+                                        cos_table_t *headers, cos_table_t **resp_headers,
+                                        ci_get_audio_auditing_job_result_t **job_result)
 {
     COSI_CHECK_OPTIONS(options);
     if (job_result) {
@@ -76,12 +81,13 @@ cos_status_t *ci_get_audio_auditing_job(const cos_request_options_t *options, co
     }
     cos_pool_t *p = options->pool;
     if (!job_id || !job_id->data || job_id->len <= 0) {
-        return cosi_status_client(p, "job_id is empty; pass the JobId returned by ci_create_audio_auditing_job");
+        return cosi_status_client(
+            p, "job_id is empty; pass the JobId returned by ci_create_audio_auditing_job");
     }
     for (int i = 0; i < job_id->len; i++) {
         char ch = job_id->data[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-              ch == '_')) {
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_')) {
             return cosi_status_client(p, "job_id may contain only letters, digits, '-' and '_'");
         }
     }
@@ -93,7 +99,8 @@ cos_status_t *ci_get_audio_auditing_job(const cos_request_options_t *options, co
     cos_str_set(&path, path_text);
     cos_http_request_t *req;
     cos_http_response_t *resp;
-    cos_status_t *s = cosi_init_request(options, bucket, &path, HTTP_GET, true, headers, NULL, &req, &resp);
+    cos_status_t *s =
+        cosi_init_request(options, bucket, &path, HTTP_GET, true, headers, NULL, &req, &resp);
     if (s) {
         return s;
     }

@@ -118,32 +118,6 @@ static void jscene(cos_pool_t *p, const cJSON *parent, const char *tag,
     }
 }
 
-#define JSCENES(X, obj)                                                                            \
-    X("PornInfo", &(obj)->porn_info)                                                               \
-    X("TerrorismInfo", &(obj)->terrorism_info)                                                     \
-    X("PoliticsInfo", &(obj)->politics_info)                                                       \
-    X("AdsInfo", &(obj)->ads_info)                                                                 \
-    X("IllegalInfo", &(obj)->illegal_info)                                                         \
-    X("AbuseInfo", &(obj)->abuse_info)                                                             \
-    X("TeenagerInfo", &(obj)->teenager_info)
-
-static const struct {
-    const char *tag;
-    size_t off;
-} JUSER[] = {
-    {"TokenId", offsetof(ci_auditing_user_info_t, token_id)},
-    {"Nickname", offsetof(ci_auditing_user_info_t, nickname)},
-    {"DeviceId", offsetof(ci_auditing_user_info_t, device_id)},
-    {"AppId", offsetof(ci_auditing_user_info_t, app_id)},
-    {"Room", offsetof(ci_auditing_user_info_t, room)},
-    {"IP", offsetof(ci_auditing_user_info_t, ip)},
-    {"Type", offsetof(ci_auditing_user_info_t, type)},
-    {"ReceiveTokenId", offsetof(ci_auditing_user_info_t, receive_token_id)},
-    {"Gender", offsetof(ci_auditing_user_info_t, gender)},
-    {"Level", offsetof(ci_auditing_user_info_t, level)},
-    {"Role", offsetof(ci_auditing_user_info_t, role)},
-};
-
 static cos_table_t *jheaders(cos_pool_t *p, const cJSON *o)
 {
     if (!cJSON_IsObject(o)) {
@@ -181,7 +155,7 @@ static void jdetail(cos_pool_t *p, const cJSON *jd, ci_audio_auditing_callback_t
     d->forbid_state = jint(jd, "ForbidState");
 #define PARSE(tag, s) jscene(p, parent, tag, s);
     const cJSON *parent = jd;
-    JSCENES(PARSE, d)
+    CII_SCENES(PARSE, d)
     const cJSON *sections = cJSON_GetObjectItemCaseSensitive(jd, "Section");
     const cJSON *sn;
     if (!cJSON_IsArray(sections)) {
@@ -201,13 +175,14 @@ static void jdetail(cos_pool_t *p, const cJSON *jd, ci_audio_auditing_callback_t
         jset(p, &sec->sub_label, sn, "SubLabel");
         sec->result = jint(sn, "Result");
         parent = sn;
-        JSCENES(PARSE, sec)
+        CII_SCENES(PARSE, sec)
         cos_list_add_tail(&sec->node, &d->section_list);
     }
 #undef PARSE
     const cJSON *ui = cJSON_GetObjectItemCaseSensitive(jd, "UserInfo");
-    for (size_t i = 0; cJSON_IsObject(ui) && i < sizeof(JUSER) / sizeof(JUSER[0]); i++) {
-        jset(p, (cos_string_t *)((char *)&d->user_info + JUSER[i].off), ui, JUSER[i].tag);
+    for (size_t i = 0; cJSON_IsObject(ui) && i < CII_N_USER_FIELDS; i++) {
+        jset(p, (cos_string_t *)((char *)&d->user_info + CII_USER_FIELDS[i].offset), ui,
+             CII_USER_FIELDS[i].tag);
     }
     const cJSON *li = cJSON_GetObjectItemCaseSensitive(jd, "ListInfo");
     const cJSON *lr_arr = cJSON_GetObjectItemCaseSensitive(li, "ListResults");

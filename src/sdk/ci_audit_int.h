@@ -8,6 +8,24 @@
 #include "ci_audit.h"
 #include "cosx_buf.h"
 
+/* X(tag, &obj->scene_info) for each scene container of a jobs detail or a section. */
+#define CII_SCENES(X, obj)                                                                         \
+    X("PornInfo", &(obj)->porn_info)                                                               \
+    X("TerrorismInfo", &(obj)->terrorism_info)                                                     \
+    X("PoliticsInfo", &(obj)->politics_info)                                                       \
+    X("AdsInfo", &(obj)->ads_info)                                                                 \
+    X("IllegalInfo", &(obj)->illegal_info)                                                         \
+    X("AbuseInfo", &(obj)->abuse_info)                                                             \
+    X("TeenagerInfo", &(obj)->teenager_info)
+
+/* A string field of a struct by element name: the UserInfo children (TokenId, Nickname, ...). */
+typedef struct cii_field {
+    const char *tag;
+    size_t offset;
+} cii_field_t;
+extern const cii_field_t CII_USER_FIELDS[];
+extern const size_t CII_N_USER_FIELDS;
+
 int cii_audio_job_validate(const ci_audio_auditing_job_options_t *o, const char **why);
 int cii_audio_job_body_xml(const ci_audio_auditing_job_options_t *o, cosx_buf_t *b);
 void cii_set_str(cos_pool_t *p, cos_string_t *dst, const char *s);

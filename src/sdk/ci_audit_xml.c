@@ -20,12 +20,7 @@ ci_audio_auditing_job_options_t *ci_audio_auditing_job_options_create(cos_pool_t
 
 /* ---------------------------------------------------------------- request body */
 
-typedef struct user_field {
-    const char *tag;
-    size_t offset;
-} user_field_t;
-
-static const user_field_t USER_FIELDS[] = {
+const cii_field_t CII_USER_FIELDS[] = {
     {"TokenId", offsetof(ci_auditing_user_info_t, token_id)},
     {"Nickname", offsetof(ci_auditing_user_info_t, nickname)},
     {"DeviceId", offsetof(ci_auditing_user_info_t, device_id)},
@@ -39,7 +34,9 @@ static const user_field_t USER_FIELDS[] = {
     {"Role", offsetof(ci_auditing_user_info_t, role)},
 };
 
-static const user_field_t FREEZE_FIELDS[] = {
+const size_t CII_N_USER_FIELDS = sizeof(CII_USER_FIELDS) / sizeof(CII_USER_FIELDS[0]);
+
+static const cii_field_t FREEZE_FIELDS[] = {
     {"PornScore", offsetof(ci_auditing_freeze_conf_t, porn_score)},
     {"AdsScore", offsetof(ci_auditing_freeze_conf_t, ads_score)},
     {"TerrorismScore", offsetof(ci_auditing_freeze_conf_t, terrorism_score)},
@@ -117,8 +114,8 @@ int cii_audio_job_validate(const ci_audio_auditing_job_options_t *o, const char 
     if (o->input_data_id.len > CI_DATA_ID_MAX) {
         return fail(why, "input_data_id is longer than 512 bytes");
     }
-    for (size_t i = 0; i < NFIELDS(USER_FIELDS); i++) {
-        if (field(&o->input_user_info, USER_FIELDS[i].offset)->len > CI_USER_INFO_MAX) {
+    for (size_t i = 0; i < CII_N_USER_FIELDS; i++) {
+        if (field(&o->input_user_info, CII_USER_FIELDS[i].offset)->len > CI_USER_INFO_MAX) {
             return fail(why, "a user info field is longer than 128 bytes");
         }
     }
@@ -156,15 +153,15 @@ int cii_audio_job_body_xml(const ci_audio_auditing_job_options_t *o, cosx_buf_t 
         put_elem(b, "DataId", &o->input_data_id);
     }
     int any_user = 0;
-    for (size_t i = 0; i < NFIELDS(USER_FIELDS); i++) {
-        any_user |= has(field(&o->input_user_info, USER_FIELDS[i].offset));
+    for (size_t i = 0; i < CII_N_USER_FIELDS; i++) {
+        any_user |= has(field(&o->input_user_info, CII_USER_FIELDS[i].offset));
     }
     if (any_user) {
         cosx_xml_open(b, "UserInfo");
-        for (size_t i = 0; i < NFIELDS(USER_FIELDS); i++) {
-            const cos_string_t *s = field(&o->input_user_info, USER_FIELDS[i].offset);
+        for (size_t i = 0; i < CII_N_USER_FIELDS; i++) {
+            const cos_string_t *s = field(&o->input_user_info, CII_USER_FIELDS[i].offset);
             if (has(s)) {
-                put_elem(b, USER_FIELDS[i].tag, s);
+                put_elem(b, CII_USER_FIELDS[i].tag, s);
             }
         }
         cosx_xml_close(b, "UserInfo");
@@ -301,19 +298,10 @@ static void scene_xml(cos_pool_t *p, xmlNodePtr parent, const char *tag,
     }
 }
 
-#define SCENES(X, obj)                                                                             \
-    X("PornInfo", &(obj)->porn_info)                                                               \
-    X("TerrorismInfo", &(obj)->terrorism_info)                                                     \
-    X("PoliticsInfo", &(obj)->politics_info)                                                       \
-    X("AdsInfo", &(obj)->ads_info)                                                                 \
-    X("IllegalInfo", &(obj)->illegal_info)                                                         \
-    X("AbuseInfo", &(obj)->abuse_info)                                                             \
-    X("TeenagerInfo", &(obj)->teenager_info)
-
 void cii_detail_init(ci_get_audio_auditing_jobs_detail_t *d)
 {
 #define INIT(tag, s) cii_scene_init(s);
-    SCENES(INIT, d)
+    CII_SCENES(INIT, d)
 #undef INIT
     cos_list_init(&d->section_list);
     cos_list_init(&d->list_info.list_results);
@@ -339,7 +327,7 @@ void cii_jobs_detail_xml(cos_pool_t *p, xmlNodePtr jd, ci_get_audio_auditing_job
     d->forbid_state = cii_atoi(cosx_xml_child_text(jd, "ForbidState"));
 #define PARSE(tag, s) scene_xml(p, parent, tag, s);
     xmlNodePtr parent = jd;
-    SCENES(PARSE, d)
+    CII_SCENES(PARSE, d)
     for (xmlNodePtr sn = cosx_xml_child(jd, "Section"); sn; sn = cosx_xml_next(sn, "Section")) {
         ci_audio_auditing_section_t *sec = cos_pcalloc(p, sizeof(*sec));
         if (!sec) {
@@ -353,14 +341,14 @@ void cii_jobs_detail_xml(cos_pool_t *p, xmlNodePtr jd, ci_get_audio_auditing_job
         child_str(p, sn, "SubLabel", &sec->sub_label);
         sec->result = cii_atoi(cosx_xml_child_text(sn, "Result"));
         parent = sn;
-        SCENES(PARSE, sec)
+        CII_SCENES(PARSE, sec)
         cos_list_add_tail(&sec->node, &d->section_list);
     }
 #undef PARSE
     xmlNodePtr ui = cosx_xml_child(jd, "UserInfo");
-    for (size_t i = 0; ui && i < NFIELDS(USER_FIELDS); i++) {
-        child_str(p, ui, USER_FIELDS[i].tag,
-                  (cos_string_t *)((char *)&d->user_info + USER_FIELDS[i].offset));
+    for (size_t i = 0; ui && i < CII_N_USER_FIELDS; i++) {
+        child_str(p, ui, CII_USER_FIELDS[i].tag,
+                  (cos_string_t *)((char *)&d->user_info + CII_USER_FIELDS[i].offset));
     }
     xmlNodePtr li = cosx_xml_child(jd, "ListInfo");
     for (xmlNodePtr r = cosx_xml_child(li, "ListResults"); r; r = cosx_xml_next(r, "ListResults")) {
