@@ -8,6 +8,7 @@
 
 #include "ci_audit.h"
 #include "ci_audit_int.h"
+#include "cosi.h"
 #include "cosx_xml.h"
 
 #define CI_DATA_ID_MAX   512
@@ -81,7 +82,7 @@ static int valid_score(const cos_string_t *s)
     return v <= 100;
 }
 
-static int starts_with(const cos_string_t *s, const char *prefix)
+static int has_prefix_ci(const cos_string_t *s, const char *prefix)
 {
     size_t n = strlen(prefix);
     return (size_t)s->len >= n && strncasecmp(s->data, prefix, n) == 0;
@@ -107,8 +108,8 @@ int cii_audio_job_validate(const ci_audio_auditing_job_options_t *o, const char 
         (o->input_object.data[0] == '/' || o->input_object.data[0] == '\\')) {
         return fail(why, "input_object is an object key and must not begin with '/'");
     }
-    if (has(&o->input_url) && !starts_with(&o->input_url, "http://") &&
-        !starts_with(&o->input_url, "https://")) {
+    if (has(&o->input_url) && !has_prefix_ci(&o->input_url, "http://") &&
+        !has_prefix_ci(&o->input_url, "https://")) {
         return fail(why, "input_url must be an http:// or https:// URL");
     }
     if (o->input_data_id.len > CI_DATA_ID_MAX) {
@@ -120,8 +121,8 @@ int cii_audio_job_validate(const ci_audio_auditing_job_options_t *o, const char 
         }
     }
     const ci_audio_auditing_job_conf_t *c = &o->job_conf;
-    if (has(&c->callback) && !starts_with(&c->callback, "http://") &&
-        !starts_with(&c->callback, "https://")) {
+    if (has(&c->callback) && !has_prefix_ci(&c->callback, "http://") &&
+        !has_prefix_ci(&c->callback, "https://")) {
         return fail(why, "callback must be an http:// or https:// URL");
     }
     if (has(&c->callback_version) && strcmp(c->callback_version.data, "Simple") != 0 &&
@@ -211,17 +212,8 @@ int build_audio_auditing_job_body(cos_pool_t *p, const ci_audio_auditing_job_opt
         return rc;
     }
     cosx_buf_t b = COSX_BUF_INIT;
-    rc = cii_audio_job_body_xml(params, &b);
-    if (rc == COSE_OK) {
-        cos_buf_t *buf = cos_buf_pack(p, cos_pstrdup_cstr(p, cosx_buf_str(&b)), (int)b.len);
-        if (!buf) {
-            rc = COSE_OUT_MEMORY;
-        } else {
-            cos_list_add_tail(&buf->node, body);
-        }
-    }
-    cosx_buf_free(&b);
-    return rc;
+    cii_audio_job_body_xml(params, &b);
+    return cosi_body_from_buf(p, &b, body);
 }
 
 /* ---------------------------------------------------------------- responses */

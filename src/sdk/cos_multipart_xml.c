@@ -191,17 +191,5 @@ int cosi_build_complete_body(cos_pool_t *p, cos_list_t *part_list, cos_list_t *b
         cosx_xml_close(&b, "Part");
     }
     cosx_xml_close(&b, "CompleteMultipartUpload");
-    if (!cosx_buf_ok(&b)) {
-        cosx_buf_free(&b);
-        return COSE_OUT_MEMORY;
-    }
-    char *text = cos_pstrndup(p, cosx_buf_str(&b), b.len);
-    int len = (int)b.len;
-    cosx_buf_free(&b);
-    cos_buf_t *buf = text != NULL ? cos_buf_pack(p, text, len) : NULL;
-    if (buf == NULL) {
-        return COSE_OUT_MEMORY;
-    }
-    cos_list_add_tail(&buf->node, body);
-    return COSE_OK;
+    return cosi_body_from_buf(p, &b, body);
 }

@@ -180,13 +180,14 @@ int cosi_build_delete_objects_body(cos_pool_t *p, cos_list_t *object_list, int i
         cosx_xml_close(&b, "Object");
     }
     cosx_xml_close(&b, "Delete");
-    if (!cosx_buf_ok(&b)) {
-        cosx_buf_free(&b);
-        return COSE_OUT_MEMORY;
-    }
-    char *text = cos_pstrndup(p, cosx_buf_str(&b), b.len);
-    int len = (int)b.len;
-    cosx_buf_free(&b);
+    return cosi_body_from_buf(p, &b, body);
+}
+
+int cosi_body_from_buf(cos_pool_t *p, cosx_buf_t *b, cos_list_t *body)
+{
+    char *text = cosx_buf_ok(b) ? cos_pstrndup(p, cosx_buf_str(b), b->len) : NULL;
+    int len = (int)b->len;
+    cosx_buf_free(b);
     cos_buf_t *buf = text != NULL ? cos_buf_pack(p, text, len) : NULL;
     if (buf == NULL) {
         return COSE_OUT_MEMORY;

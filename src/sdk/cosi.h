@@ -9,6 +9,7 @@
 #include "cos_http_io.h"
 #include "cos_log.h"
 #include "cos_transport.h"
+#include "cosx_buf.h"
 
 /* ---- controller: the public controller plus its own request options and TLS settings ---- */
 #define COSI_CTL_MAGIC 0x636f7363u
@@ -99,6 +100,9 @@ int cosi_curl_code_to_status(int code);
 
 /* ---- XML ---- */
 int cosi_parse_xml_body(cos_pool_t *p, cos_list_t *body, void **doc_out);
+/* Moves a built XML document into a pool buffer appended to body and frees b (also on failure).
+ * COSE_OK or COSE_OUT_MEMORY (also when b's building ran out of memory). */
+int cosi_body_from_buf(cos_pool_t *p, cosx_buf_t *b, cos_list_t *body);
 int cosi_get_service_parse(cos_pool_t *p, cos_list_t *body, cos_get_service_params_t *params);
 int cosi_list_objects_parse(cos_pool_t *p, cos_list_t *body, cos_list_object_params_t *params);
 int cosi_delete_objects_parse(cos_pool_t *p, cos_list_t *body, cos_list_t *deleted);
