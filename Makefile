@@ -39,7 +39,7 @@ test-asan: deps
 # $(FUZZ_BUILD)/corpus-<target>.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= auth xml sdk_xml callback
+FUZZ_TARGETS ?= auth xml sdk_xml callback route
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCOS_FUZZ=ON -DCOS_BUILD_BENCH=OFF >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
