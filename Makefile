@@ -6,7 +6,7 @@ PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?= -DCOS_WERROR=ON
 
-.PHONY: all deps build run serve test test-asan fuzz install clean format
+.PHONY: all deps build run serve test test-asan test-tsan fuzz install clean format
 
 all: build
 
@@ -54,6 +54,16 @@ fuzz: deps
 	    grep -E -A20 'ERROR|SUMMARY|runtime error' $(FUZZ_BUILD)/fuzz_$$t.log | head -40; exit 1; \
 	  fi; \
 	done
+
+# The threaded tests (parallel transfers, moderation workers, concurrent SDK use, cosd under load)
+# under ThreadSanitizer.
+TSAN_BUILD ?= build-tsan
+TSAN_TESTS ?= test_sdk_cosd|test_sdk_resumable_cosd|ci_it_load|ci_it_jobs|cosd_it_crash|cosd_it_multipart$$
+test-tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) $(CMAKE_FLAGS) -DCOS_TSAN=ON -DCOS_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest -R '$(TSAN_TESTS)' --output-on-failure
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

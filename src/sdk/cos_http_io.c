@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "cosi.h"
+#include "cosx_xml.h"
 
 static cos_http_request_options_t cosi_default_request_options = {
     .speed_limit = COS_MIN_SPEED_LIMIT,
@@ -56,6 +57,7 @@ int cos_http_io_initialize(const char *user_agent_info, int flag)
     if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK) {
         return COSE_INTERNAL_ERROR;
     }
+    cosx_xml_init(); /* libxml2's global state, before any thread parses */
     if (user_agent_info == NULL || user_agent_info[0] == '\0') {
         user_agent_info = "Unknown";
     }

@@ -2,6 +2,7 @@
  * account exists, serves until SIGTERM / SIGINT and shuts down cleanly. */
 #include "cosd_ci.h"
 #include "cosd_server.h"
+#include "cosx_xml.h"
 
 #include "cosx_digest.h"
 
@@ -92,6 +93,7 @@ static int print_credentials(const cosd_config_t *cfg)
 
 int main(int argc, char **argv)
 {
+    cosx_xml_init(); /* libxml2's global state, before any HTTP or moderation thread parses */
     cosd_config_t cfg;
     char err[1024];
     if (cosd_config_load(&cfg, argc, argv, err, sizeof err)) {

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,7 +214,8 @@ static void test_round_trip_8_threads(void **state)
     round_trip(8);
 }
 
-/* Runs this program in child mode: uploads argv file with a checkpoint and dies after 3 parts. */
+/* Runs this program in child mode: uploads argv file with a checkpoint and is killed (SIGKILL) after
+ * 3 parts. Returns the exit status, or 128 + the signal. */
 static int run_child_mode(const char *file, const char *cp, const char *mode)
 {
     pid_t pid = fork();
@@ -224,7 +226,7 @@ static int run_child_mode(const char *file, const char *cp, const char *mode)
     }
     int st = 0;
     assert_int_equal(waitpid(pid, &st, 0), pid);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
 }
 
 static int run_child(const char *file, const char *cp)
@@ -236,7 +238,7 @@ static void child_progress(int64_t done, int64_t total)
 {
     (void)total;
     if (done >= 3 * MIB) {
-        _exit(42); /* killed mid-way: the journal holds the parts finished so far */
+        raise(SIGKILL); /* killed mid-way: the journal holds the parts finished so far */
     }
 }
 
@@ -293,7 +295,7 @@ static void test_kill_and_resume(void **state)
     size_t n = 8 * MIB + 100;
     write_random_file(in, n);
     unlink(cpf);
-    assert_int_equal(run_child(in, cpf), 42);
+    assert_int_equal(run_child(in, cpf), 128 + SIGKILL);
     int finished = count_lines(cpf) - 1; /* header + one line per finished part */
     assert_true(finished >= 3 && finished < 9);
     assert_int_equal(count_uploads(o, &bucket), 1);
@@ -335,7 +337,7 @@ static void test_kill_and_resume(void **state)
     /* A download killed after its first 4 MiB part resumes with the two missing ranges only. */
     char *out2 = cos_psprintf(p, "%s/resume_out2", H.data_dir);
     char *dcp = cos_psprintf(p, "%s.cp", out2);
-    assert_int_equal(run_child_mode(out2, dcp, "down"), 42);
+    assert_int_equal(run_child_mode(out2, dcp, "down"), 128 + SIGKILL);
     assert_int_equal(count_lines(dcp), 2);
     assert_int_equal(access(out2, F_OK), -1);
     assert_int_equal(mini_http_start(&front), 0);
@@ -362,7 +364,7 @@ static void test_kill_and_resume(void **state)
 
     /* Killed again, then the source changes (same size): the rerun starts over and the old upload is
      * aborted. */
-    assert_int_equal(run_child(in, cpf), 42);
+    assert_int_equal(run_child(in, cpf), 128 + SIGKILL);
     assert_int_equal(count_uploads(o, &bucket), 1);
     write_random_file(in, n);
     struct timespec ts[2] = {{0, UTIME_NOW}, {1, 0}};

@@ -4,6 +4,7 @@
 #define MINI_HTTP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -35,7 +36,7 @@ typedef struct mini_http {
     int nreqs;
     int connections;
     int upstream_port;   /* for forwarded replies (127.0.0.1) */
-    volatile bool stop;
+    atomic_bool stop; /* set by mini_http_stop, read by the server thread */
 } mini_http_t;
 
 /* Starts the server on 127.0.0.1 (free port in m->port). Returns 0 or -1. */
