@@ -4,6 +4,7 @@
  * Upload Part - Copy is in cosd_multipart_copy.c, List Multipart Uploads in cosd_multipart_list.c.
  */
 #include "cosd_api.h"
+#include "cosd_sink.h"
 
 #include "cosx_crc64.h"
 #include "cosx_digest.h"
@@ -70,14 +71,7 @@ out:
 
 /* ---- Upload Part ---- */
 typedef struct part_state {
-    cosd_blob_writer_t w;
-    bool writing;
-    cosx_digest_t *md5;
-    uint64_t crc;
-    uint64_t size;
-    int64_t declared;
-    bool has_md5;
-    unsigned char want_md5[COSX_MD5_LEN];
+    cosd_sink_t up;
     char bucket[256];
     char upload_id[128];
     int number;
@@ -88,9 +82,7 @@ static void part_cleanup(cosd_req_t *r)
     part_state_t *s = r->h;
     if (!s)
         return;
-    if (s->writing)
-        cosd_blob_abort(&s->w);
-    cosx_digest_free(s->md5);
+    cosd_sink_release(&s->up);
     free(s);
     r->h = NULL;
 }
@@ -98,52 +90,31 @@ static void part_cleanup(cosd_req_t *r)
 static bool part_body(cosd_req_t *r, const char *data, size_t n)
 {
     part_state_t *s = r->h;
-    if (s->declared >= 0 && s->size + n > (uint64_t)s->declared) {
-        cosd_req_fail(r, 400, "InvalidRequest", "The body is longer than Content-Length.");
-        return false;
-    }
-    if (cosd_blob_write(&s->w, data, n) != COSD_ST_OK) {
-        cosd_req_fail(r, 500, "InternalError", "The part data could not be written to disk.");
-        return false;
-    }
-    cosx_digest_update(s->md5, data, n);
-    s->crc = cosx_crc64(s->crc, data, n);
-    s->size += n;
-    return true;
+    return cosd_sink_write(r, &s->up, data, n);
 }
 
 static void part_done(cosd_req_t *r)
 {
     part_state_t *s = r->h;
-    if (s->declared >= 0 && s->size != (uint64_t)s->declared) {
-        cosd_reply_error(r, 400, "IncompleteBody",
-                         "The body has %" PRIu64 " bytes but Content-Length announced %" PRId64 ".",
-                         s->size, s->declared);
-        return;
-    }
     unsigned char md5[COSX_MD5_LEN];
-    cosx_digest_final(s->md5, md5);
-    if (s->has_md5 && !cosx_ct_equal(md5, s->want_md5, COSX_MD5_LEN)) {
-        cosd_reply_error(r, 400, "BadDigest",
-                         "The Content-MD5 you specified did not match what we received.");
+    if (!cosd_sink_check(r, &s->up, md5))
         return;
-    }
     cosd_part_t p = {0};
     p.number = s->number;
-    p.size = (int64_t)s->size;
-    p.crc64 = s->crc;
+    p.size = (int64_t)s->up.size;
+    p.crc64 = s->up.crc;
     p.mtime = (int64_t)time(NULL);
     cosx_hex_encode(md5, COSX_MD5_LEN, p.etag);
-    s->writing = false;
-    if (cosd_blob_finish(r->srv->store, &s->w) != COSD_ST_OK) {
+    s->up.writing = false;
+    if (cosd_blob_finish(r->srv->store, &s->up.w) != COSD_ST_OK) {
         cosd_reply_error(r, 500, "InternalError", "The part data could not be made durable.");
         return;
     }
-    snprintf(p.blob, sizeof p.blob, "%s", s->w.id);
+    snprintf(p.blob, sizeof p.blob, "%s", s->up.w.id);
     cosd_store_rc_t rc =
         cosd_store_part_put(r->srv->store, s->bucket, r->route.key, s->upload_id, &p);
     if (rc != COSD_ST_OK) {
-        cosd_blob_discard(r->srv->store, s->w.id);
+        cosd_blob_discard(r->srv->store, s->up.w.id);
         if (rc == COSD_ST_NOTFOUND)
             no_such_upload(r);
         else
@@ -205,47 +176,8 @@ static void upload_part(cosd_req_t *r, const cosd_bucket_t *b, const char *id)
     s->number = number;
     snprintf(s->bucket, sizeof s->bucket, "%s", b->name);
     snprintf(s->upload_id, sizeof s->upload_id, "%s", id);
-    s->declared = cosd_req_content_length(r);
-    if (s->declared == -2) {
-        cosd_reply_error(r, 400, "InvalidArgument", "Content-Length is not a valid number.");
+    if (!cosd_sink_begin(r, &s->up, "Upload Part", "part", NULL))
         return;
-    }
-    if (s->declared < 0 && !cosd_req_chunked(r)) {
-        cosd_reply_error(r, 411, "MissingContentLength",
-                         "Upload Part needs Content-Length or Transfer-Encoding: chunked.");
-        return;
-    }
-    if (s->declared > (int64_t)COSD_MAX_PUT_BYTES) {
-        cosd_reply_error(r, 400, "EntityTooLarge",
-                         "The part is %" PRId64 " bytes; a part may have at most 5 GB.",
-                         s->declared);
-        return;
-    }
-    const char *cmd5 = cosd_req_header(r, "Content-MD5");
-    if (cmd5) {
-        size_t n = 0;
-        if (!cosx_base64_decode(cmd5, strlen(cmd5), s->want_md5, sizeof s->want_md5, &n) ||
-            n != COSX_MD5_LEN) {
-            cosd_reply_error(r, 400, "InvalidDigest",
-                             "The Content-MD5 you specified is not valid: expected the base64 of "
-                             "the 16-byte MD5 of the body.");
-            return;
-        }
-        s->has_md5 = true;
-    }
-    s->md5 = cosx_digest_new(COSX_DIGEST_MD5);
-    if (!s->md5) {
-        cosd_reply_error(r, 500, "InternalError", "Out of memory.");
-        return;
-    }
-    if (cosd_blob_begin(r->srv->store, &s->w) != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError",
-                         "A temporary file for the part could not be created.");
-        return;
-    }
-    s->writing = true;
-    r->body_limit = COSD_MAX_PUT_BYTES;
-    r->limit_code = "EntityTooLarge";
     r->on_body = part_body;
     r->on_done = part_done;
 }
