@@ -18,15 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void expect_code(const tc_resp_t *rs, long status, const char *code)
-{
-    char v[256];
-    if (rs->status != status)
-        fprintf(stderr, "unexpected answer %ld: %s\n", rs->status, cosx_buf_str(&rs->body));
-    assert_int_equal(rs->status, status);
-    assert_string_equal(tc_xml(rs, "Code", v, sizeof v), code);
-}
-
 /* tc_xml with &quot; turned back into '"' (cosd escapes the quotes of ETags). */
 const char *xml_text(const tc_resp_t *rs, const char *tag, char *out, size_t cap)
 {
@@ -172,7 +163,7 @@ long list_parts_status(const cosd_harness_t *h, const char *key, const char *id)
     tc_resp_t rs = req(h, "GET", key, q, NULL, 0, NULL);
     long st = rs.status;
     if (st != 200)
-        expect_code(&rs, 404, "NoSuchUpload");
+        tc_expect_code(&rs, 404, "NoSuchUpload");
     tc_resp_free(&rs);
     return st;
 }

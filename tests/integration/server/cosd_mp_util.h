@@ -6,12 +6,11 @@
 #include <stddef.h>
 
 #include "cosd_client.h"
+#include "cosd_fixture.h"
 
 #define BUCKET "multi-1250000000"
 #define MIB    (1024 * 1024)
 
-/* Asserts the status and the error Code of an answer. */
-void expect_code(const tc_resp_t *rs, long status, const char *code);
 /* tc_xml with &quot; turned back into '"' (cosd escapes the quotes of ETags). */
 const char *xml_text(const tc_resp_t *rs, const char *tag, char *out, size_t cap);
 /* n pseudo-random bytes (malloc'ed). */

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "cosd_client.h"
+#include "cosd_fixture.h"
 #include "cosx_crc64.h"
 #include "cosx_digest.h"
 #include "cosx_encode.h"
@@ -24,19 +25,13 @@
 
 static int setup(void **state)
 {
-    cosd_harness_t *h = calloc(1, sizeof *h);
     const char *const extra[] = {"--domain", "cos.test", "--region", "ap-chengdu", NULL};
-    if (!h || cosd_harness_start(h, extra) != 0)
-        return -1;
-    *state = h;
-    return tc_put_bucket(h, BUCKET) == 200 ? 0 : -1;
+    return tc_fixture_start(state, BUCKET, extra);
 }
 
 static int teardown(void **state)
 {
-    cosd_harness_stop(*state);
-    free(*state);
-    return 0;
+    return tc_fixture_stop(state);
 }
 
 static void expect_error(const tc_resp_t *rs, long status, const char *code)

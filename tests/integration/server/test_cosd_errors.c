@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "cosd_client.h"
+#include "cosd_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,25 +18,12 @@
 
 static int setup(void **state)
 {
-    cosd_harness_t *h = calloc(1, sizeof *h);
-    if (!h || cosd_harness_start(h, NULL) != 0)
-        return -1;
-    *state = h;
-    return tc_put_bucket(h, BUCKET) == 200 ? 0 : -1;
+    return tc_fixture_start(state, BUCKET, NULL);
 }
 
 static int teardown(void **state)
 {
-    cosd_harness_stop(*state);
-    free(*state);
-    return 0;
-}
-
-static void expect_code(const tc_resp_t *rs, long status, const char *code)
-{
-    char v[256];
-    assert_int_equal(rs->status, status);
-    assert_string_equal(tc_xml(rs, "Code", v, sizeof v), code);
+    return tc_fixture_stop(state);
 }
 
 /* The server still answers a normal request. */
@@ -60,7 +48,7 @@ static void test_key_length(void **state)
     tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = key, .body = "x", .body_len = 1};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "KeyTooLong");
+    tc_expect_code(&rs, 400, "KeyTooLong");
     tc_resp_free(&rs);
     still_serving(h);
 }
@@ -87,7 +75,7 @@ static void test_bad_keys_and_paths(void **state)
                        .body_len = 1};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
-        expect_code(&rs, 400, cases[i].code);
+        tc_expect_code(&rs, 400, cases[i].code);
         tc_resp_free(&rs);
     }
     still_serving(h);
@@ -135,13 +123,13 @@ static void test_wrong_methods(void **state)
         tc_req_t rq = {.method = cases[i][0], .bucket = BUCKET, .key = cases[i][1]};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
-        expect_code(&rs, 405, "MethodNotAllowed");
+        tc_expect_code(&rs, 405, "MethodNotAllowed");
         tc_resp_free(&rs);
     }
     tc_req_t rq = {.method = "DELETE", .style = TC_PATH};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 405, "MethodNotAllowed");
+    tc_expect_code(&rs, 405, "MethodNotAllowed");
     tc_resp_free(&rs);
     /* An https client using cosd as its proxy asks for a tunnel: refused with advice. */
     const char *connect = "CONNECT " VHOST ":443 HTTP/1.1\r\nHost: " VHOST ":443\r\n\r\n";
@@ -165,7 +153,7 @@ static void test_malformed_bucket_xml(void **state)
                        .body_len = strlen(bodies[i])};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
-        expect_code(&rs, 400, "MalformedXML");
+        tc_expect_code(&rs, 400, "MalformedXML");
         tc_resp_free(&rs);
     }
     const char *ok = "<CreateBucketConfiguration><BucketAZConfig>MAZ</BucketAZConfig></"
@@ -250,7 +238,7 @@ static void test_body_shorter_than_content_length(void **state)
     tc_req_t rq = {.method = "GET", .bucket = BUCKET, .key = "short"};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 404, "NoSuchKey");
+    tc_expect_code(&rs, 404, "NoSuchKey");
     tc_resp_free(&rs);
     still_serving(h);
 }
@@ -271,12 +259,12 @@ static void test_metadata_too_large(void **state)
                    .body_len = 1};
     tc_resp_t rs;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "MetadataTooLarge");
+    tc_expect_code(&rs, 400, "MetadataTooLarge");
     tc_resp_free(&rs);
     const char *sc[] = {"x-cos-storage-class: SHINY", NULL};
     rq.headers = sc;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "InvalidArgument");
+    tc_expect_code(&rs, 400, "InvalidArgument");
     tc_resp_free(&rs);
 }
 
@@ -292,7 +280,7 @@ static void test_missing_bucket(void **state)
                        .body_len = i == 1 ? 1 : 0};
         tc_resp_t rs;
         tc_do(h, &rq, &rs);
-        expect_code(&rs, 404, "NoSuchBucket");
+        tc_expect_code(&rs, 404, "NoSuchBucket");
         tc_resp_free(&rs);
     }
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "cosd_fixture.h"
 #include "cosd_mp_util.h"
 #include "cosx_crc64.h"
 #include "cosx_digest.h"
@@ -22,18 +23,12 @@
 
 static int setup(void **state)
 {
-    cosd_harness_t *h = calloc(1, sizeof *h);
-    if (!h || cosd_harness_start(h, NULL) != 0)
-        return -1;
-    *state = h;
-    return tc_put_bucket(h, BUCKET) == 200 ? 0 : -1;
+    return tc_fixture_start(state, BUCKET, NULL);
 }
 
 static int teardown(void **state)
 {
-    cosd_harness_stop(*state);
-    free(*state);
-    return 0;
+    return tc_fixture_stop(state);
 }
 
 static void test_roundtrip(void **state)
@@ -158,11 +153,11 @@ static void test_roundtrip(void **state)
     char e[64];
     assert_int_equal(mp_part(h, key, id, 1, "x", 1, e), 404);
     rs = mp_complete(h, key, id, xml);
-    expect_code(&rs, 404, "NoSuchUpload");
+    tc_expect_code(&rs, 404, "NoSuchUpload");
     tc_resp_free(&rs);
     snprintf(q, sizeof q, "uploadId=%s", id);
     rs = req(h, "DELETE", key, q, NULL, 0, NULL);
-    expect_code(&rs, 404, "NoSuchUpload");
+    tc_expect_code(&rs, 404, "NoSuchUpload");
     tc_resp_free(&rs);
 
     /* DELETE removes the part blobs. */
@@ -195,7 +190,7 @@ static void test_complete_rules(void **state)
         char q[256];
         snprintf(q, sizeof q, "partNumber=%s&uploadId=%s", bad[i], id);
         tc_resp_t rs = req(h, "PUT", key, q, "x", 1, NULL);
-        expect_code(&rs, 400, "InvalidArgument");
+        tc_expect_code(&rs, 400, "InvalidArgument");
         tc_resp_free(&rs);
     }
     char e[64];
@@ -223,7 +218,7 @@ static void test_complete_rules(void **state)
                                            : etags[cases[i].which[j]]);
         complete_xml(xml, sizeof xml, cases[i].nums, list, cases[i].n);
         tc_resp_t rs = mp_complete(h, key, id, xml);
-        expect_code(&rs, cases[i].status, cases[i].code);
+        tc_expect_code(&rs, cases[i].status, cases[i].code);
         tc_resp_free(&rs);
     }
     const char *malformed[] = {"<CompleteMultipartUpload><Part>", "<Other/>",
@@ -232,13 +227,13 @@ static void test_complete_rules(void **state)
                                "<ETag>a</ETag></Part></CompleteMultipartUpload>"};
     for (size_t i = 0; i < 4; i++) {
         tc_resp_t rs = mp_complete(h, key, id, malformed[i]);
-        expect_code(&rs, 400, "MalformedXML");
+        tc_expect_code(&rs, 400, "MalformedXML");
         tc_resp_free(&rs);
     }
     /* Failed Completes leave the upload in progress and no object. */
     assert_int_equal(list_parts_status(h, key, id), 200);
     tc_resp_t rs = req(h, "GET", key, NULL, NULL, 0, NULL);
-    expect_code(&rs, 404, "NoSuchKey");
+    tc_expect_code(&rs, 404, "NoSuchKey");
     tc_resp_free(&rs);
 
     /* A valid list (1, 2): parts 3 and 10000 are not in the object and their blobs go. */
@@ -260,7 +255,7 @@ static void test_complete_rules(void **state)
     assert_int_equal(mp_part(h, key, unknown, 1, "x", 1, e), 404);
     assert_int_equal(list_parts_status(h, key, unknown), 404);
     rs = mp_complete(h, key, unknown, xml);
-    expect_code(&rs, 404, "NoSuchUpload");
+    tc_expect_code(&rs, 404, "NoSuchUpload");
     tc_resp_free(&rs);
     /* An upload id is bound to its key. */
     mp_init(h, key, NULL, id);
@@ -299,7 +294,7 @@ static void test_abort(void **state)
     /* The bucket is not empty while an upload is in progress. */
     tc_req_t db = {.method = "DELETE", .bucket = bucket};
     tc_do(h, &db, &rs);
-    expect_code(&rs, 409, "BucketNotEmpty");
+    tc_expect_code(&rs, 409, "BucketNotEmpty");
     tc_resp_free(&rs);
     snprintf(q, sizeof q, "uploadId=%s", id);
     tc_req_t ab = {.method = "DELETE", .bucket = bucket, .key = "k", .query = q};
@@ -308,7 +303,7 @@ static void test_abort(void **state)
     tc_resp_free(&rs);
     assert_int_equal(blob_count(h), blobs0);
     tc_do(h, &ab, &rs);
-    expect_code(&rs, 404, "NoSuchUpload");
+    tc_expect_code(&rs, 404, "NoSuchUpload");
     tc_resp_free(&rs);
     tc_do(h, &db, &rs);
     assert_int_equal(rs.status, 204);
@@ -415,15 +410,15 @@ static void test_upload_part_copy(void **state)
     mp_init(h, "pc-dst", NULL, id);
     char e[64];
     assert_int_equal(part_copy(h, "pc-dst", id, 1, "pc-simple", "bytes=5-200000", e, &rs), 400);
-    expect_code(&rs, 400, "InvalidArgument");
+    tc_expect_code(&rs, 400, "InvalidArgument");
     tc_resp_free(&rs);
     assert_int_equal(part_copy(h, "pc-dst", id, 1, "pc-simple", "bytes=9-3", e, &rs), 400);
     tc_resp_free(&rs);
     assert_int_equal(part_copy(h, "pc-dst", id, 1, "no-such-source", NULL, e, &rs), 404);
-    expect_code(&rs, 404, "NoSuchKey");
+    tc_expect_code(&rs, 404, "NoSuchKey");
     tc_resp_free(&rs);
     assert_int_equal(part_copy(h, "pc-dst", "1700000000abcdef", 1, "pc-simple", NULL, e, &rs), 404);
-    expect_code(&rs, 404, "NoSuchUpload");
+    tc_expect_code(&rs, 404, "NoSuchUpload");
     tc_resp_free(&rs);
     free(all);
     free(m);
@@ -568,7 +563,7 @@ static void test_list_uploads(void **state)
     tc_req_t bad = {.method = "GET", .bucket = bucket, .query = "uploads&max-uploads=0"};
     tc_resp_t rs;
     tc_do(h, &bad, &rs);
-    expect_code(&rs, 400, "InvalidArgument");
+    tc_expect_code(&rs, 400, "InvalidArgument");
     tc_resp_free(&rs);
 }
 

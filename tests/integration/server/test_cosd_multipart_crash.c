@@ -93,7 +93,7 @@ static void test_kill9_around_complete(void **state)
         tc_resp_t rs = req(&h, "GET", c.key, NULL, NULL, 0, NULL);
         if (lp == 200) {
             assert_int_not_equal(c.status, 200); /* an acknowledged Complete is durable */
-            expect_code(&rs, 404, "NoSuchKey");
+            tc_expect_code(&rs, 404, "NoSuchKey");
             in_progress++;
             /* The upload can still be completed. */
             tc_resp_t cr = mp_complete(&h, c.key, c.id, c.xml);

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "cosd_client.h"
+#include "cosd_fixture.h"
 #include "cosx_crc64.h"
 #include "cosx_digest.h"
 #include "cosx_encode.h"
@@ -22,25 +23,12 @@
 
 static int setup(void **state)
 {
-    cosd_harness_t *h = calloc(1, sizeof *h);
-    if (!h || cosd_harness_start(h, NULL) != 0)
-        return -1;
-    *state = h;
-    return tc_put_bucket(h, BUCKET) == 200 ? 0 : -1;
+    return tc_fixture_start(state, BUCKET, NULL);
 }
 
 static int teardown(void **state)
 {
-    cosd_harness_stop(*state);
-    free(*state);
-    return 0;
-}
-
-static void expect_code(const tc_resp_t *rs, long status, const char *code)
-{
-    char v[256];
-    assert_int_equal(rs->status, status);
-    assert_string_equal(tc_xml(rs, "Code", v, sizeof v), code);
+    return tc_fixture_stop(state);
 }
 
 static tc_resp_t get(cosd_harness_t *h, const char *bucket, const char *query)
@@ -134,7 +122,7 @@ static void test_list_objects(void **state)
                           NULL};
     for (int i = 0; badq[i]; i++) {
         rs = get(h, b, badq[i]);
-        expect_code(&rs, 400, "InvalidArgument");
+        tc_expect_code(&rs, 400, "InvalidArgument");
         tc_resp_free(&rs);
     }
 }
@@ -182,9 +170,9 @@ static void test_range(void **state)
             assert_string_equal(v, cases[i].cr);
         }
         if (cases[i].status == 416)
-            expect_code(&rs, 416, "InvalidRange");
+            tc_expect_code(&rs, 416, "InvalidRange");
         if (cases[i].status == 400)
-            expect_code(&rs, 400, "InvalidArgument");
+            tc_expect_code(&rs, 400, "InvalidArgument");
         tc_resp_free(&rs);
     }
 }
@@ -229,7 +217,7 @@ static void test_conditional(void **state)
         tc_do(h, &rq, &rs);
         assert_int_equal(rs.status, cases[i].status);
         if (rs.status == 412)
-            expect_code(&rs, 412, "PreconditionFailed");
+            tc_expect_code(&rs, 412, "PreconditionFailed");
         if (rs.status == 304)
             assert_int_equal(rs.body.len, 0);
         tc_resp_free(&rs);
@@ -309,11 +297,11 @@ static void test_chunked_expect_and_md5(void **state)
     snprintf(md5h, sizeof md5h, "Content-MD5: %s", good);
     rq.key = "md5-bad";
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "BadDigest");
+    tc_expect_code(&rs, 400, "BadDigest");
     tc_resp_free(&rs);
     rq = (tc_req_t){.method = "GET", .bucket = BUCKET, .key = "md5-bad"};
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 404, "NoSuchKey"); /* nothing stored */
+    tc_expect_code(&rs, 404, "NoSuchKey"); /* nothing stored */
     tc_resp_free(&rs);
 
     const char *bad[] = {"Content-MD5: not-base64!", NULL};
@@ -324,7 +312,7 @@ static void test_chunked_expect_and_md5(void **state)
                     .body_len = 1,
                     .headers = bad};
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "InvalidDigest");
+    tc_expect_code(&rs, 400, "InvalidDigest");
     tc_resp_free(&rs);
     free(data);
 }
@@ -390,7 +378,7 @@ static void test_copy(void **state)
                         NULL};
     rq = (tc_req_t){.method = "PUT", .bucket = BUCKET, .key = "copy/src", .headers = c3};
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "InvalidRequest");
+    tc_expect_code(&rs, 400, "InvalidRequest");
     tc_resp_free(&rs);
     /* Missing source, malformed source, empty source key, failed condition. */
     const char *c4[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/none",
@@ -398,23 +386,23 @@ static void test_copy(void **state)
     rq.key = "copy/x";
     rq.headers = c4;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 404, "NoSuchKey");
+    tc_expect_code(&rs, 404, "NoSuchKey");
     tc_resp_free(&rs);
     const char *c5[] = {"x-cos-copy-source: nonsense", NULL};
     rq.headers = c5;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "InvalidCopySource");
+    tc_expect_code(&rs, 400, "InvalidCopySource");
     tc_resp_free(&rs);
     const char *c6[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/", NULL};
     rq.headers = c6;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "InvalidCopySource");
+    tc_expect_code(&rs, 400, "InvalidCopySource");
     tc_resp_free(&rs);
     const char *c7[] = {"x-cos-copy-source: " BUCKET ".cos.ap-guangzhou.myqcloud.com/copy/src",
                         "x-cos-copy-source-If-Match: \"00\"", NULL};
     rq.headers = c7;
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 412, "PreconditionFailed");
+    tc_expect_code(&rs, 412, "PreconditionFailed");
     tc_resp_free(&rs);
 
     /* The copy outlives its source (shared immutable data). */
@@ -476,20 +464,20 @@ static void test_multi_delete(void **state)
     tc_resp_free(&rs);
 
     rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object></Delete>", false, NULL);
-    expect_code(&rs, 400, "InvalidRequest");
+    tc_expect_code(&rs, 400, "InvalidRequest");
     tc_resp_free(&rs);
     rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object></Delete>", true,
                      "1B2M2Y8AsgTpgAmY7PhCfg==");
-    expect_code(&rs, 400, "InvalidDigest");
+    tc_expect_code(&rs, 400, "InvalidDigest");
     tc_resp_free(&rs);
     rs = post_delete(h, BUCKET, "<Delete><Object><Key>x</Key></Object>", true, NULL);
-    expect_code(&rs, 400, "MalformedXML");
+    tc_expect_code(&rs, 400, "MalformedXML");
     tc_resp_free(&rs);
     rs = post_delete(
         h, BUCKET,
         "<!DOCTYPE d [<!ENTITY e \"x\">]><Delete><Object><Key>&e;</Key></Object></Delete>", true,
         NULL);
-    expect_code(&rs, 400, "MalformedXML");
+    tc_expect_code(&rs, 400, "MalformedXML");
     tc_resp_free(&rs);
 
     cosx_buf_t big = COSX_BUF_INIT;
@@ -498,7 +486,7 @@ static void test_multi_delete(void **state)
         cosx_buf_printf(&big, "<Object><Key>k%d</Key></Object>", i);
     cosx_buf_puts(&big, "</Delete>");
     rs = post_delete(h, BUCKET, cosx_buf_str(&big), true, NULL);
-    expect_code(&rs, 400, "MalformedXML");
+    tc_expect_code(&rs, 400, "MalformedXML");
     assert_string_equal(tc_xml(&rs, "Message", v, sizeof v),
                         "delete key size is greater than 1000");
     tc_resp_free(&rs);
@@ -509,7 +497,7 @@ static void test_multi_delete(void **state)
         cosx_buf_puts(&big, "xxxxxxxx");
     cosx_buf_puts(&big, "</Key></Object></Delete>");
     rs = post_delete(h, BUCKET, cosx_buf_str(&big), true, NULL);
-    expect_code(&rs, 400, "MalformedXML");
+    tc_expect_code(&rs, 400, "MalformedXML");
     tc_resp_free(&rs);
     cosx_buf_free(&big);
 }
@@ -536,7 +524,7 @@ static void test_acl(void **state)
     tc_resp_free(&rs);
     rq.key = "acl/private";
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 403, "AccessDenied");
+    tc_expect_code(&rs, 403, "AccessDenied");
     tc_resp_free(&rs);
     /* Anonymous writes are never allowed. */
     rq = (tc_req_t){.method = "PUT",
@@ -546,7 +534,7 @@ static void test_acl(void **state)
                     .body = "X",
                     .body_len = 1};
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 403, "AccessDenied");
+    tc_expect_code(&rs, 403, "AccessDenied");
     tc_resp_free(&rs);
     /* A public-read bucket: anonymous list and read of default-ACL objects. */
     const char *b = "pub-1250000000";
@@ -572,7 +560,7 @@ static void test_acl(void **state)
                     .body = "x",
                     .body_len = 1};
     tc_do(h, &rq, &rs);
-    expect_code(&rs, 400, "InvalidArgument");
+    tc_expect_code(&rs, 400, "InvalidArgument");
     tc_resp_free(&rs);
 }
 
