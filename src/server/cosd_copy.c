@@ -176,19 +176,7 @@ void cosd_object_copy_start(cosd_req_t *r)
     cosx_xml_elem(&b, "CRC64", crc);
     cosx_xml_elem(&b, "LastModified", when);
     cosx_xml_close(&b, "CopyObjectResult");
-    size_t blen = b.len;
-    char *body = cosx_buf_ok(&b) ? cosx_buf_detach(&b) : NULL;
-    cosx_buf_free(&b);
-    struct MHD_Response *resp =
-        body ? MHD_create_response_from_buffer(blen, body, MHD_RESPMEM_MUST_FREE) : NULL;
-    if (!resp) {
-        free(body);
-        cosd_reply_error(r, 500, "InternalError", "Out of memory while building the response.");
-        goto out;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/xml");
-    MHD_add_response_header(resp, "x-cos-hash-crc64ecma", crc);
-    cosd_reply(r, 200, resp);
+    cosd_reply_xml_h(r, 200, &b, "x-cos-hash-crc64ecma", crc);
 out:
     cosd_route_free(&src);
     cosd_object_clear(&so);

@@ -203,19 +203,7 @@ void cosd_upload_part_copy(cosd_req_t *r, const cosd_bucket_t *b, const char *id
     cosx_xml_elem(&x, "CRC64", crcs);
     cosx_xml_elem(&x, "LastModified", when);
     cosx_xml_close(&x, "CopyPartResult");
-    size_t blen = x.len;
-    char *body = cosx_buf_ok(&x) ? cosx_buf_detach(&x) : NULL;
-    cosx_buf_free(&x);
-    struct MHD_Response *resp =
-        body ? MHD_create_response_from_buffer(blen, body, MHD_RESPMEM_MUST_FREE) : NULL;
-    if (!resp) {
-        free(body);
-        cosd_reply_error(r, 500, "InternalError", "Out of memory while building the response.");
-        goto out;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/xml");
-    MHD_add_response_header(resp, "x-cos-hash-crc64ecma", crcs);
-    cosd_reply(r, 200, resp);
+    cosd_reply_xml_h(r, 200, &x, "x-cos-hash-crc64ecma", crcs);
 out:
     if (writing)
         cosd_blob_abort(&w);

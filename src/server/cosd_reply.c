@@ -34,6 +34,12 @@ void cosd_reply_empty(cosd_req_t *r, unsigned status)
 
 void cosd_reply_xml(cosd_req_t *r, unsigned status, cosx_buf_t *xml)
 {
+    cosd_reply_xml_h(r, status, xml, NULL, NULL);
+}
+
+void cosd_reply_xml_h(cosd_req_t *r, unsigned status, cosx_buf_t *xml, const char *hname,
+                      const char *hvalue)
+{
     if (!cosx_buf_ok(xml)) {
         cosx_buf_free(xml);
         cosd_reply_error(r, 500, "InternalError", "Out of memory while building the response.");
@@ -49,6 +55,8 @@ void cosd_reply_xml(cosd_req_t *r, unsigned status, cosx_buf_t *xml)
         return;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/xml");
+    if (hname && hvalue)
+        MHD_add_response_header(resp, hname, hvalue);
     cosd_reply(r, status, resp);
 }
 

@@ -104,6 +104,9 @@ void cosd_reply(cosd_req_t *r, unsigned status, struct MHD_Response *resp);
 void cosd_reply_empty(cosd_req_t *r, unsigned status);
 /* Sends the XML in xml (taking its memory) with Content-Type application/xml. */
 void cosd_reply_xml(cosd_req_t *r, unsigned status, cosx_buf_t *xml);
+/* The same with one more response header (hname NULL: none). */
+void cosd_reply_xml_h(cosd_req_t *r, unsigned status, cosx_buf_t *xml, const char *hname,
+                      const char *hvalue);
 /* COS error document (CI form on CI hosts): Code, Message, Resource, RequestId. No body for HEAD.
  */
 void cosd_reply_error(cosd_req_t *r, unsigned status, const char *code, const char *fmt, ...)
