@@ -27,6 +27,7 @@ serve: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	$(MAKE) --no-print-directory test-asan
+	$(MAKE) --no-print-directory test-tsan
 
 # Unit tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: deps
@@ -39,7 +40,7 @@ test-asan: deps
 # $(FUZZ_BUILD)/corpus-<target>.
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= auth xml sdk_xml callback route
+FUZZ_TARGETS ?= auth xml sdk_xml callback route range cosd_xml
 fuzz: deps
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCOS_FUZZ=ON -DCOS_BUILD_BENCH=OFF >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,16 +14,32 @@ struct cosx_digest {
     const EVP_MD *md;
 };
 
+/* OpenSSL 3 looks an algorithm up in its provider tables on every EVP_DigestInit_ex given a legacy
+ * EVP_md5()/EVP_sha1() handle (about a third of the cost of signing a request); fetched handles
+ * skip that. They are fetched once, on first use, and never change afterwards. */
+static const EVP_MD *fetched[3];
+static pthread_once_t fetch_once = PTHREAD_ONCE_INIT;
+
+static void fetch_all(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    fetched[COSX_DIGEST_MD5] = EVP_MD_fetch(NULL, "MD5", NULL);
+    fetched[COSX_DIGEST_SHA1] = EVP_MD_fetch(NULL, "SHA1", NULL);
+    fetched[COSX_DIGEST_SHA256] = EVP_MD_fetch(NULL, "SHA256", NULL);
+#endif
+}
+
 static const EVP_MD *md_of(cosx_digest_alg_t alg)
 {
+    pthread_once(&fetch_once, fetch_all);
     switch (alg) {
     case COSX_DIGEST_MD5:
-        return EVP_md5();
+        return fetched[COSX_DIGEST_MD5] ? fetched[COSX_DIGEST_MD5] : EVP_md5();
     case COSX_DIGEST_SHA1:
-        return EVP_sha1();
+        return fetched[COSX_DIGEST_SHA1] ? fetched[COSX_DIGEST_SHA1] : EVP_sha1();
     case COSX_DIGEST_SHA256:
     default:
-        return EVP_sha256();
+        return fetched[COSX_DIGEST_SHA256] ? fetched[COSX_DIGEST_SHA256] : EVP_sha256();
     }
 }
 
@@ -34,17 +51,17 @@ static void oneshot(const EVP_MD *md, const void *data, size_t n, unsigned char 
 
 void cosx_md5(const void *data, size_t n, unsigned char out[COSX_MD5_LEN])
 {
-    oneshot(EVP_md5(), data, n, out);
+    oneshot(md_of(COSX_DIGEST_MD5), data, n, out);
 }
 
 void cosx_sha1(const void *data, size_t n, unsigned char out[COSX_SHA1_LEN])
 {
-    oneshot(EVP_sha1(), data, n, out);
+    oneshot(md_of(COSX_DIGEST_SHA1), data, n, out);
 }
 
 void cosx_sha256(const void *data, size_t n, unsigned char out[COSX_SHA256_LEN])
 {
-    oneshot(EVP_sha256(), data, n, out);
+    oneshot(md_of(COSX_DIGEST_SHA256), data, n, out);
 }
 
 /* HMAC (RFC 2104) over EVP digests: OpenSSL 3's HMAC() fetches its algorithm on every call, which
@@ -60,7 +77,7 @@ void cosx_hmac_sha1(const void *key, size_t keylen, const void *msg, size_t msgl
         memcpy(k, key, keylen);
     }
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    const EVP_MD *md = EVP_sha1();
+    const EVP_MD *md = md_of(COSX_DIGEST_SHA1);
     unsigned int len = 0;
     if (!ctx) {
         memset(out, 0, COSX_SHA1_LEN);

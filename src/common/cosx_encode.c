@@ -202,3 +202,28 @@ bool cosx_base64_decode(const char *src, size_t n, unsigned char *dst, size_t ds
     }
     return true;
 }
+
+size_t cosx_copy_str(char *dst, size_t cap, const char *src, size_t n)
+{
+    const char *end = memchr(src, 0, n);
+    size_t l = end ? (size_t)(end - src) : n;
+    if (l >= cap)
+        l = cap - 1;
+    memcpy(dst, src, l);
+    dst[l] = 0;
+    return l;
+}
+
+size_t cosx_u64_dec(uint64_t v, char out[21])
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    out[n] = 0;
+    return n;
+}

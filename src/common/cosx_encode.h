@@ -35,4 +35,10 @@ size_t cosx_base64_encode(const unsigned char *src, size_t n, char *dst);
 bool cosx_base64_decode(const char *src, size_t n, unsigned char *dst, size_t dstcap,
                         size_t *outlen);
 
+/* Copies at most n bytes of src (stopping at a NUL) into dst of cap > 0 bytes, truncating to cap - 1,
+ * and NUL-terminates; returns the length written. A cheap snprintf(dst, cap, "%.*s", n, src). */
+size_t cosx_copy_str(char *dst, size_t cap, const char *src, size_t n);
+/* Decimal digits of v into out (NUL-terminated); returns their count. */
+size_t cosx_u64_dec(uint64_t v, char out[21]);
+
 #endif

@@ -3,6 +3,7 @@
  * each failure. */
 #include "cosd_server.h"
 
+#include "cosx_encode.h"
 #include "cosx_verify.h"
 
 #include <stdio.h>
@@ -130,6 +131,6 @@ bool cosd_authenticate(cosd_req_t *r)
             "(add host to q-header-list).");
         return false;
     }
-    snprintf(r->appid, sizeof r->appid, "%s", acc->appid);
+    cosx_copy_str(r->appid, sizeof r->appid, acc->appid, SIZE_MAX);
     return true;
 }

@@ -308,6 +308,8 @@ void cosd_config_usage(FILE *out)
           "built in)\n"
           "  --config FILE           JSON config file; flags override it\n"
           "  --threads N             HTTP worker threads (default 8)\n"
+          "  --conn-memory KIB       buffer memory per connection, 16..4096 KiB (default 128;\n"
+          "                          more speeds large uploads, less speeds small requests)\n"
           "  --workers N             moderation job threads (default: one per core)\n"
           "  --print-credentials     print the stored account of --data DIR and exit\n"
           "  --help                  this text\n\n"
@@ -323,6 +325,7 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
     cfg->listen_port = 9000;
     strcpy(cfg->region, "ap-guangzhou");
     cfg->threads = 8;
+    cfg->conn_memory_kib = 128;
     /* COS suffixes first; localhost and --domain also take <bucket>-<appid>.<domain>. */
     static const char *const defaults[] = {"myqcloud.com", "tencentcos.cn", "tencentci.cn",
                                            "localhost"};
@@ -341,7 +344,8 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
         O_PRINT,
         O_HELP,
         O_THREADS,
-        O_WORKERS
+        O_WORKERS,
+        O_CONN_MEMORY
     };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
@@ -354,6 +358,7 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
         {"help", no_argument, NULL, O_HELP},
         {"threads", required_argument, NULL, O_THREADS},
         {"workers", required_argument, NULL, O_WORKERS},
+        {"conn-memory", required_argument, NULL, O_CONN_MEMORY},
         {NULL, 0, NULL, 0},
     };
     /* First pass: only --config, so that the other flags can override the file. */
@@ -417,6 +422,16 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
                 goto fail;
             }
             cfg->threads = (int)n;
+            break;
+        }
+        case O_CONN_MEMORY: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 16 || n > 4096) {
+                set_err(err, errlen, "invalid --conn-memory '%s' (expected 16..4096 KiB)", optarg);
+                goto fail;
+            }
+            cfg->conn_memory_kib = (int)n;
             break;
         }
         case O_WORKERS: {

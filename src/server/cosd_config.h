@@ -27,6 +27,7 @@ typedef struct cosd_config {
     cosd_account_t accounts[COSD_MAX_ACCOUNTS];
     size_t n_accounts;
     int threads; /* HTTP worker threads */
+    int conn_memory_kib; /* libmicrohttpd memory pool per connection (--conn-memory) */
     int workers; /* moderation job threads (--workers), 0: one per core */
     bool print_credentials;
     bool help;

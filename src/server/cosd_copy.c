@@ -162,7 +162,8 @@ void cosd_object_copy_start(cosd_req_t *r)
         goto out;
     }
     if (rc != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError", "The copy could not be committed.");
+        cosd_reply_error(r, 500, "InternalError", "The copy could not be committed.%s",
+                         cosd_store_rc_hint(rc));
         goto out;
     }
     char etag[48], when[COSX_ISO8601_LEN], crc[24];

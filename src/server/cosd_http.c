@@ -162,7 +162,7 @@ static void split_target(cosd_req_t *r)
     if (strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0) {
         char *auth = strstr(u, "//") + 2;
         size_t al = strcspn(auth, "/?#");
-        snprintf(r->host, sizeof r->host, "%.*s", (int)al, auth);
+        cosx_copy_str(r->host, sizeof r->host, auth, al);
         path = auth + al;
     }
     char *q = strchr(path, '?');
@@ -181,7 +181,7 @@ static void split_target(cosd_req_t *r)
     r->raw_path = *path ? path : "/";
     if (!r->host[0]) {
         const char *h = cosd_req_header(r, MHD_HTTP_HEADER_HOST);
-        snprintf(r->host, sizeof r->host, "%s", h ? h : "");
+        cosx_copy_str(r->host, sizeof r->host, h ? h : "", SIZE_MAX);
     }
 }
 
@@ -340,9 +340,8 @@ int cosd_server_start(cosd_server_t *srv, const cosd_config_t *cfg, char *err, s
     }
     if (open_listener(srv, cfg, err, errlen))
         return -1;
-    /* The connection memory pool bounds the size of upload chunks (bigger: faster large PUTs) but
-     * libmicrohttpd zeroes it for every request (bigger: slower small requests); 128 KiB balances
-     * both. */
+    /* The connection memory pool (--conn-memory) bounds the size of upload chunks (bigger: faster
+     * large PUTs) but libmicrohttpd zeroes it for every request (bigger: slower small requests). */
     unsigned int flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ERROR_LOG;
     srv->mhd = MHD_start_daemon(
@@ -350,7 +349,7 @@ int cosd_server_start(cosd_server_t *srv, const cosd_config_t *cfg, char *err, s
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)srv->listen_fd, MHD_OPTION_URI_LOG_CALLBACK,
         uri_logger, srv, MHD_OPTION_NOTIFY_COMPLETED, request_completed, srv,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)(128 * 1024), MHD_OPTION_CONNECTION_MEMORY_INCREMENT, (size_t)(16 * 1024),
+        (size_t)cfg->conn_memory_kib * 1024, MHD_OPTION_CONNECTION_MEMORY_INCREMENT, (size_t)(16 * 1024),
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)600, MHD_OPTION_END);
     if (!srv->mhd) {
         snprintf(err, errlen, "cannot start the HTTP server on %s:%d", srv->listen_host, srv->port);

@@ -1,6 +1,7 @@
 /* cosd_multidel: Delete Multiple Objects, POST /?delete (COS_PROTOCOL 6.5): Content-MD5 required
  * and verified, at most 1000 keys, Quiet mode, per-key errors; missing keys count as deleted. */
 #include "cosd_api.h"
+#include "cosd_body.h"
 
 #include "cosx_digest.h"
 #include "cosx_encode.h"
@@ -9,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DELETE_KEYS 1000
 
 static void key_error(cosx_buf_t *b, const char *key, const char *code, const char *msg)
 {
@@ -43,47 +42,17 @@ static void multi_delete_done(cosd_req_t *r)
                          "The Content-MD5 you specified did not match what we received.");
         return;
     }
-    cosx_xml_error_t xe;
-    char why[256];
-    cosx_xml_limits_t lim = {COSD_MAX_XML_BYTES, 0};
-    xmlDocPtr doc = cosx_xml_parse(r->body.data, r->body.len, &lim, &xe, why, sizeof why);
-    if (!doc) {
-        cosd_reply_error(r, 400, "MalformedXML", "The Delete body is not valid XML: %s", why);
+    cosd_delete_body_t d;
+    cosd_body_err_t err;
+    if (!cosd_body_delete(r->body.data, r->body.len, &d, &err)) {
+        cosd_reply_error(r, (unsigned)err.status, err.code, "%s", err.message);
         return;
     }
-    xmlNodePtr root = cosx_xml_root(doc);
-    if (!cosx_xml_is(root, "Delete")) {
-        xmlFreeDoc(doc);
-        cosd_reply_error(r, 400, "MalformedXML",
-                         "The body of POST ?delete must be a <Delete> document.");
-        return;
-    }
-    int count = 0;
-    for (xmlNodePtr o = cosx_xml_child(root, "Object"); o; o = cosx_xml_next(o, "Object")) {
-        if (!cosx_xml_child_text(o, "Key")) {
-            xmlFreeDoc(doc);
-            cosd_reply_error(r, 400, "MalformedXML", "Every <Object> of a <Delete> needs a <Key>.");
-            return;
-        }
-        count++;
-    }
-    if (count > MAX_DELETE_KEYS) {
-        xmlFreeDoc(doc);
-        cosd_reply_error(r, 400, "MalformedXML", "delete key size is greater than 1000");
-        return;
-    }
-    if (count == 0) {
-        xmlFreeDoc(doc);
-        cosd_reply_error(r, 400, "MalformedXML", "The <Delete> document names no <Object>.");
-        return;
-    }
-    const char *q = cosx_xml_child_text(root, "Quiet");
-    bool quiet = q && strcmp(q, "true") == 0;
     cosx_buf_t b = COSX_BUF_INIT;
     cosx_xml_decl(&b);
     cosx_xml_open(&b, "DeleteResult");
-    for (xmlNodePtr o = cosx_xml_child(root, "Object"); o; o = cosx_xml_next(o, "Object")) {
-        const char *key = cosx_xml_child_text(o, "Key");
+    for (size_t i = 0; i < d.nkeys; i++) {
+        const char *key = d.keys[i];
         char msg[200];
         const char *code = cosd_key_check(key, strlen(key), msg, sizeof msg);
         if (code) {
@@ -96,14 +65,14 @@ static void multi_delete_done(cosd_req_t *r)
             key_error(&b, key, "NoSuchBucket", "The bucket was deleted.");
         } else if (rc != COSD_ST_OK) {
             key_error(&b, key, "InternalError", "The object could not be deleted.");
-        } else if (!quiet) {
+        } else if (!d.quiet) {
             cosx_xml_open(&b, "Deleted");
             cosx_xml_elem(&b, "Key", key);
             cosx_xml_close(&b, "Deleted");
         }
     }
     cosx_xml_close(&b, "DeleteResult");
-    xmlFreeDoc(doc);
+    cosd_delete_body_clear(&d);
     cosd_reply_xml(r, 200, &b);
 }
 

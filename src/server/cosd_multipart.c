@@ -4,6 +4,7 @@
  * Upload Part - Copy is in cosd_multipart_copy.c, List Multipart Uploads in cosd_multipart_list.c.
  */
 #include "cosd_api.h"
+#include "cosd_body.h"
 #include "cosd_sink.h"
 
 #include "cosx_crc64.h"
@@ -250,7 +251,7 @@ static void complete_done(cosd_req_t *r)
 {
     complete_state_t *cs = r->h;
     cosd_store_t *st = r->srv->store;
-    xmlDocPtr doc = NULL;
+    cosd_complete_body_t req = {0};
     cosd_part_t *stored = NULL, *chosen = NULL;
     size_t nstored = 0, nchosen = 0;
     cosd_upload_t u = {0};
@@ -271,66 +272,25 @@ static void complete_done(cosd_req_t *r)
                          "Complete Multipart Upload needs a CompleteMultipartUpload XML body.");
         goto out;
     }
-    cosx_xml_error_t xe;
-    char why[256];
-    cosx_xml_limits_t lim = {COSD_MAX_XML_BYTES, 0};
-    doc = cosx_xml_parse(r->body.data, r->body.len, &lim, &xe, why, sizeof why);
-    if (!doc) {
-        cosd_reply_error(r, 400, "MalformedXML",
-                         "The CompleteMultipartUpload body is not valid XML: %s", why);
-        goto out;
-    }
-    xmlNodePtr root = cosx_xml_root(doc);
-    if (!cosx_xml_is(root, "CompleteMultipartUpload")) {
-        cosd_reply_error(r, 400, "MalformedXML",
-                         "The body must be a <CompleteMultipartUpload> document.");
+    cosd_body_err_t err;
+    if (!cosd_body_complete(r->body.data, r->body.len, &req, &err)) {
+        cosd_reply_error(r, (unsigned)err.status, err.code, "%s", err.message);
         goto out;
     }
     if (cosd_store_parts(st, cs->upload_id, 0, MAX_PART_NUMBER, &stored, &nstored) != COSD_ST_OK) {
         cosd_reply_error(r, 500, "InternalError", "The parts could not be read.");
         goto out;
     }
-    size_t count = 0;
-    for (xmlNodePtr p = cosx_xml_child(root, "Part"); p; p = cosx_xml_next(p, "Part"))
-        count++;
-    if (count == 0 || count > MAX_PART_NUMBER) {
-        cosd_reply_error(r, 400, "MalformedXML",
-                         "The <CompleteMultipartUpload> document must list 1 to 10000 <Part>s.");
-        goto out;
-    }
-    chosen = calloc(count, sizeof *chosen);
+    chosen = calloc(req.nparts, sizeof *chosen);
     md5 = cosx_digest_new(COSX_DIGEST_MD5);
     if (!chosen || !md5) {
         cosd_reply_error(r, 500, "InternalError", "Out of memory.");
         goto out;
     }
-    int prev = 0;
-    for (xmlNodePtr p = cosx_xml_child(root, "Part"); p; p = cosx_xml_next(p, "Part")) {
-        const char *pn = cosx_xml_child_text(p, "PartNumber");
-        const char *et = cosx_xml_child_text(p, "ETag");
-        char *end = NULL;
-        long num = pn && *pn ? strtol(pn, &end, 10) : 0;
-        if (!pn || !*pn || *end || !et) {
-            cosd_reply_error(r, 400, "MalformedXML",
-                             "Every <Part> needs a numeric <PartNumber> and an <ETag>.");
-            goto out;
-        }
-        if (num <= prev) {
-            cosd_reply_error(r, 400, "InvalidPartOrder",
-                             "The list of parts was not in ascending order: part %ld follows part "
-                             "%d. Parts must be listed by increasing PartNumber.",
-                             num, prev);
-            goto out;
-        }
-        if (prev && num != prev + 1) {
-            cosd_reply_error(r, 400, "InvalidPart",
-                             "Part %d is missing from the list (part %ld follows part %d): the "
-                             "part numbers of a Complete must be contiguous.",
-                             prev + 1, num, prev);
-            goto out;
-        }
-        const cosd_part_t *sp =
-            num <= MAX_PART_NUMBER ? find_part(stored, nstored, (int)num) : NULL;
+    for (size_t i = 0; i < req.nparts; i++) {
+        long num = req.parts[i].number;
+        const char *et = req.parts[i].etag;
+        const cosd_part_t *sp = find_part(stored, nstored, (int)num);
         if (!sp || !etag_equal(et, sp->etag)) {
             cosd_reply_error(r, 400, "InvalidPart",
                              sp ? "Part %ld's ETag %.64s does not match the uploaded part's ETag."
@@ -340,7 +300,6 @@ static void complete_done(cosd_req_t *r)
             goto out;
         }
         chosen[nchosen++] = *sp;
-        prev = (int)num;
     }
     for (size_t i = 0; i + 1 < nchosen; i++) {
         if (chosen[i].size < MIN_PART_SIZE) {
@@ -387,8 +346,7 @@ static void complete_done(cosd_req_t *r)
         complete_reply(r, &cs->bucket, &o);
 out:
     cosx_digest_free(md5);
-    if (doc)
-        xmlFreeDoc(doc);
+    cosd_complete_body_clear(&req);
     free(stored);
     free(chosen);
     cosd_upload_clear(&u);

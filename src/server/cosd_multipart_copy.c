@@ -178,8 +178,10 @@ void cosd_upload_part_copy(cosd_req_t *r, const cosd_bucket_t *b, const char *id
     cosx_digest_final(md5, m);
     cosx_hex_encode(m, COSX_MD5_LEN, p.etag);
     writing = false;
-    if (cosd_blob_finish(st, &w) != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError", "The part data could not be made durable.");
+    cosd_store_rc_t frc = cosd_blob_finish(st, &w);
+    if (frc != COSD_ST_OK) {
+        cosd_reply_error(r, 500, "InternalError", "The part data could not be made durable.%s",
+                         cosd_store_rc_hint(frc));
         goto out;
     }
     snprintf(p.blob, sizeof p.blob, "%s", w.id);
@@ -189,7 +191,8 @@ void cosd_upload_part_copy(cosd_req_t *r, const cosd_bucket_t *b, const char *id
         if (rc == COSD_ST_NOTFOUND)
             cosd_reply_error(r, 404, "NoSuchUpload", "The upload was aborted or completed.");
         else
-            cosd_reply_error(r, 500, "InternalError", "The part could not be recorded.");
+            cosd_reply_error(r, 500, "InternalError", "The part could not be recorded.%s",
+                             cosd_store_rc_hint(rc));
         goto out;
     }
     char etag[48], when[COSX_ISO8601_LEN], crcs[24];

@@ -2,6 +2,7 @@
  * they share: stored content headers and x-cos-meta-*, storage classes, ETag quoting and matching.
  */
 #include "cosd_api.h"
+#include "cosx_encode.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>
@@ -132,7 +133,10 @@ bool cosd_storage_class(cosd_req_t *r, const char *fallback, char out[32])
 
 void cosd_quote_etag(const char *etag, char out[48])
 {
-    snprintf(out, 48, "\"%.40s\"", etag);
+    out[0] = '"';
+    size_t n = cosx_copy_str(out + 1, 41, etag, 40);
+    out[n + 1] = '"';
+    out[n + 2] = 0;
 }
 
 bool cosd_etag_matches(const char *header, const char *etag)
@@ -176,7 +180,8 @@ static void delete_object(cosd_req_t *r)
     if (rc == COSD_ST_NOBUCKET)
         cosd_reply_error(r, 404, "NoSuchBucket", "The specified bucket does not exist.");
     else if (rc != COSD_ST_OK)
-        cosd_reply_error(r, 500, "InternalError", "The object could not be deleted.");
+        cosd_reply_error(r, 500, "InternalError", "The object could not be deleted.%s",
+                         cosd_store_rc_hint(rc));
     else
         cosd_reply_empty(r, 204);
 }

@@ -3,6 +3,8 @@
  * Bodies are sent from the blob file (sendfile). */
 #include "cosd_api.h"
 #include "cosd_ci.h"
+#include "cosd_cond.h"
+#include "cosx_encode.h"
 
 #include "cosx_time.h"
 
@@ -18,57 +20,6 @@
 #include <unistd.h>
 
 #define SMALL_BODY (64 * 1024)
-
-/* 0: no range; 1: range [*first, *last]; -1: malformed (400); -2: unsatisfiable (416). */
-static int parse_range(const char *h, int64_t size, int64_t *first, int64_t *last)
-{
-    if (!h)
-        return 0;
-    while (*h == ' ')
-        h++;
-    if (strncasecmp(h, "bytes=", 6) != 0)
-        return -1;
-    const char *p = h + 6;
-    if (strchr(p, ','))
-        return -1;
-    int64_t a = -1, b = -1;
-    if (*p >= '0' && *p <= '9') {
-        a = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (a > (INT64_MAX - 9) / 10)
-                return -1;
-            a = a * 10 + (*p++ - '0');
-        }
-    }
-    if (*p++ != '-')
-        return -1;
-    if (*p >= '0' && *p <= '9') {
-        b = 0;
-        while (*p >= '0' && *p <= '9') {
-            if (b > (INT64_MAX - 9) / 10)
-                return -1;
-            b = b * 10 + (*p++ - '0');
-        }
-    }
-    while (*p == ' ')
-        p++;
-    if (*p || (a < 0 && b < 0))
-        return -1;
-    if (a < 0) { /* suffix: last b bytes */
-        if (b == 0 || size == 0)
-            return -2;
-        *first = b >= size ? 0 : size - b;
-        *last = size - 1;
-        return 1;
-    }
-    if (b >= 0 && b < a)
-        return -1;
-    if (a >= size)
-        return -2;
-    *first = a;
-    *last = (b < 0 || b >= size) ? size - 1 : b;
-    return 1;
-}
 
 static bool object_readable(cosd_req_t *r, const cosd_bucket_t *b, const cosd_object_t *o)
 {
@@ -90,28 +41,24 @@ static void add_validators(struct MHD_Response *resp, const cosd_object_t *o)
 /* Returns true when a conditional header decided the response (queued). */
 static bool conditional(cosd_req_t *r, const cosd_object_t *o)
 {
-    const char *im = cosd_req_header(r, MHD_HTTP_HEADER_IF_MATCH);
-    const char *ius = cosd_req_header(r, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE);
-    const char *inm = cosd_req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    const char *ims = cosd_req_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-    time_t t;
-    if (im) {
-        if (!cosd_etag_matches(im, o->etag)) {
-            cosd_reply_error(r, 412, "PreconditionFailed",
-                             "If-Match did not match the object's ETag.");
-            return true;
-        }
-    } else if (ius && cosx_time_parse_http(ius, &t) && o->mtime > (int64_t)t) {
+    cosd_cond_headers_t h = {
+        .if_match = cosd_req_header(r, MHD_HTTP_HEADER_IF_MATCH),
+        .if_unmodified_since = cosd_req_header(r, MHD_HTTP_HEADER_IF_UNMODIFIED_SINCE),
+        .if_none_match = cosd_req_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH),
+        .if_modified_since = cosd_req_header(r, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+    };
+    cosd_cond_rc_t c = cosd_cond_eval(&h, o->etag, o->mtime);
+    if (c == COSD_COND_FAIL_MATCH) {
+        cosd_reply_error(r, 412, "PreconditionFailed",
+                         "If-Match did not match the object's ETag.");
+        return true;
+    }
+    if (c == COSD_COND_FAIL_UNMODIFIED) {
         cosd_reply_error(r, 412, "PreconditionFailed",
                          "The object was modified after If-Unmodified-Since.");
         return true;
     }
-    bool not_modified = false;
-    if (inm)
-        not_modified = cosd_etag_matches(inm, o->etag);
-    else if (ims && cosx_time_parse_http(ims, &t))
-        not_modified = o->mtime <= (int64_t)t;
-    if (not_modified) {
+    if (c == COSD_COND_NOT_MODIFIED) {
         struct MHD_Response *resp =
             MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (resp)
@@ -193,15 +140,16 @@ void cosd_object_get(cosd_req_t *r)
     if (conditional(r, &o))
         goto out;
     int64_t first = 0, last = o.size - 1;
-    int rg = parse_range(cosd_req_header(r, MHD_HTTP_HEADER_RANGE), o.size, &first, &last);
-    if (rg == -1) {
+    cosd_range_rc_t rg =
+        cosd_range_parse(cosd_req_header(r, MHD_HTTP_HEADER_RANGE), o.size, &first, &last);
+    if (rg == COSD_RANGE_BAD) {
         cosd_reply_error(
             r, 400, "InvalidArgument",
             "The Range header is not valid: use one range, bytes=first-last, bytes=first- or "
             "bytes=-suffix.");
         goto out;
     }
-    if (rg == -2) {
+    if (rg == COSD_RANGE_UNSATISFIABLE) {
         char cr[64];
         snprintf(cr, sizeof cr, "bytes */%" PRId64, o.size);
         cosd_reply_error_h(r, 416, "InvalidRange", MHD_HTTP_HEADER_CONTENT_RANGE, cr,
@@ -240,7 +188,7 @@ void cosd_object_get(cosd_req_t *r)
     add_validators(resp, &o);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
     char crc[24];
-    snprintf(crc, sizeof crc, "%" PRIu64, o.crc64);
+    cosx_u64_dec(o.crc64, crc);
     MHD_add_response_header(resp, "x-cos-hash-crc64ecma", crc);
     MHD_add_response_header(resp, "x-cos-storage-class", o.storage_class);
     const char *skip[8];
@@ -259,7 +207,7 @@ void cosd_object_get(cosd_req_t *r)
     skip[ns] = NULL;
     cosd_meta_to_response(resp, o.headers, skip);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ct);
-    if (rg == 1) {
+    if (rg == COSD_RANGE_OK) {
         char cr[96];
         snprintf(cr, sizeof cr, "bytes %" PRId64 "-%" PRId64 "/%" PRId64, first, last, o.size);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, cr);

@@ -45,8 +45,10 @@ static void put_done(cosd_req_t *r)
         return;
     cosx_hex_encode(md5, COSX_MD5_LEN, s->obj.etag);
     s->up.writing = false;
-    if (cosd_blob_finish(r->srv->store, &s->up.w) != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError", "The object data could not be made durable.");
+    cosd_store_rc_t frc = cosd_blob_finish(r->srv->store, &s->up.w);
+    if (frc != COSD_ST_OK) {
+        cosd_reply_error(r, 500, "InternalError", "The object data could not be made durable.%s",
+                         cosd_store_rc_hint(frc));
         return;
     }
     snprintf(s->obj.blob, sizeof s->obj.blob, "%s", s->up.w.id);
@@ -60,7 +62,8 @@ static void put_done(cosd_req_t *r)
             cosd_reply_error(r, 404, "NoSuchBucket", "The bucket was deleted during the upload.");
         else
             cosd_reply_error(r, 500, "InternalError",
-                             "The object metadata could not be committed.");
+                             "The object metadata could not be committed.%s",
+                             cosd_store_rc_hint(rc));
         return;
     }
     char etag[48], crc[24];

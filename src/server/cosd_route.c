@@ -250,14 +250,14 @@ bool cosd_route_parse(const char *host, const char *raw_path, char *const *domai
         if (nl == 3 &&
             (label_is(lab[1], len[1], "cos") || label_is(lab[1], len[1], "cos-internal") ||
              label_is(lab[1], len[1], "cos-website"))) {
-            snprintf(out->region, sizeof out->region, "%.*s", (int)len[2], lab[2]);
+            cosx_copy_str(out->region, sizeof out->region, lab[2], len[2]);
             out->host_addressed = true;
             return set_target(out, lab[0], len[0], out->path + 1);
         }
         if (nl == 3 && label_is(lab[1], len[1], "ci")) {
-            snprintf(out->region, sizeof out->region, "%.*s", (int)len[2], lab[2]);
+            cosx_copy_str(out->region, sizeof out->region, lab[2], len[2]);
             char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)len[0], lab[0]);
+            cosx_copy_str(name, sizeof name, lab[0], len[0]);
             if (!cosd_bucket_name_valid(name)) {
                 set_error(out, 400, "InvalidArgument",
                           "The bucket name '%s' in the CI host is not valid.", name);
@@ -269,12 +269,12 @@ bool cosd_route_parse(const char *host, const char *raw_path, char *const *domai
             return true;
         }
         if (nl == 2 && label_is(lab[0], len[0], "ci")) {
-            snprintf(out->region, sizeof out->region, "%.*s", (int)len[1], lab[1]);
+            cosx_copy_str(out->region, sizeof out->region, lab[1], len[1]);
             out->kind = COSD_ROUTE_CI;
             return true;
         }
         if (nl == 2 && label_is(lab[0], len[0], "cos")) {
-            snprintf(out->region, sizeof out->region, "%.*s", (int)len[1], lab[1]);
+            cosx_copy_str(out->region, sizeof out->region, lab[1], len[1]);
             return path_style(out);
         }
         if (nl == 2 && label_is(lab[0], len[0], "service") && label_is(lab[1], len[1], "cos"))

@@ -46,9 +46,11 @@ bool cosd_sink_begin(cosd_req_t *r, cosd_sink_t *u, const char *what, const char
         cosd_reply_error(r, 500, "InternalError", "Out of memory.");
         return false;
     }
-    if (cosd_blob_begin(r->srv->store, &u->w) != COSD_ST_OK) {
+    cosd_store_rc_t rc = cosd_blob_begin(r->srv->store, &u->w);
+    if (rc != COSD_ST_OK) {
         cosd_reply_error(r, 500, "InternalError",
-                         "A temporary file for the %s could not be created.", entity);
+                         "A temporary file for the %s could not be created (%s).%s", entity,
+                         strerror(u->w.error), cosd_store_rc_hint(rc));
         return false;
     }
     u->writing = true;
@@ -61,10 +63,14 @@ bool cosd_sink_write(cosd_req_t *r, cosd_sink_t *u, const char *data, size_t n)
 {
     if (u->declared >= 0 && u->size + n > (uint64_t)u->declared) {
         cosd_req_fail(r, 400, "InvalidRequest", "The body is longer than Content-Length.");
+        cosd_sink_release(u);
         return false;
     }
-    if (cosd_blob_write(&u->w, data, n) != COSD_ST_OK) {
-        cosd_req_fail(r, 500, "InternalError", "The data could not be written to disk.");
+    cosd_store_rc_t rc = cosd_blob_write(&u->w, data, n);
+    if (rc != COSD_ST_OK) {
+        cosd_req_fail(r, 500, "InternalError", "The %s data could not be written to disk (%s).%s",
+                      u->entity, strerror(u->w.error), cosd_store_rc_hint(rc));
+        cosd_sink_release(u); /* the partial file goes now, not when the connection is done */
         return false;
     }
     cosx_digest_update(u->md5, data, n);

@@ -1,5 +1,7 @@
 /* cosd_store: SQLite (WAL) metadata with a small pool of connections shared by the HTTP threads,
  * and the accounts and buckets tables. Objects and blob files are in cosd_store_obj.c. */
+#include "cosd_fault.h"
+#include "cosx_encode.h"
 #include "cosd_store_int.h"
 
 #include <dirent.h>
@@ -39,7 +41,9 @@ static const char *const schema_sql =
     "CREATE INDEX IF NOT EXISTS upload_parts_blob ON upload_parts(blob);"
     "CREATE TABLE IF NOT EXISTS manifests(id TEXT NOT NULL, seq INTEGER NOT NULL, blob TEXT NOT "
     "NULL, size INTEGER NOT NULL, PRIMARY KEY(id, seq)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS manifests_blob ON manifests(blob);";
+    "CREATE INDEX IF NOT EXISTS manifests_blob ON manifests(blob);"
+    /* One row rewritten after a failed commit (cosd_conn_rollback). */
+    "CREATE TABLE IF NOT EXISTS wal_seal(id INTEGER PRIMARY KEY, at INTEGER NOT NULL);";
 
 static const char *const stmt_sql[COSD_STMT_COUNT] = {
     [COSD_STMT_BEGIN] = "BEGIN IMMEDIATE",
@@ -87,6 +91,7 @@ static const char *const stmt_sql[COSD_STMT_COUNT] = {
     [COSD_STMT_MAN_INSERT] = "INSERT INTO manifests(id, seq, blob, size) VALUES(?,?,?,?)",
     [COSD_STMT_MAN_LIST] = "SELECT blob, size FROM manifests WHERE id=? ORDER BY seq",
     [COSD_STMT_MAN_DELETE] = "DELETE FROM manifests WHERE id=?",
+    [COSD_STMT_SEAL] = "INSERT OR REPLACE INTO wal_seal(id, at) VALUES(1, ?)",
     [COSD_STMT_OBJ_SCAN] =
         "SELECT key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob"
         " FROM objects WHERE bucket=?1 AND key > ?2 AND key >= ?3 ORDER BY key LIMIT ?4",
@@ -149,16 +154,69 @@ sqlite3_stmt *cosd_conn_stmt(cosd_conn_t *c, cosd_stmt_id_t id)
 
 bool cosd_conn_exec(cosd_conn_t *c, cosd_stmt_id_t id)
 {
+    /* A transaction left open by a ROLLBACK that failed (I/O error) is ended before the next. */
+    if (id == COSD_STMT_BEGIN && !sqlite3_get_autocommit(c->db) &&
+        !cosd_conn_exec(c, COSD_STMT_ROLLBACK))
+        return false;
     sqlite3_stmt *s = cosd_conn_stmt(c, id);
     if (!s)
         return false;
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
+    if (id == COSD_STMT_COMMIT) {
+        c->commit_failed = rc != SQLITE_DONE;
+        /* Any commit overwrites what a failed one left in the WAL. */
+        if (rc == SQLITE_DONE && atomic_load_explicit(&c->st->unsealed, memory_order_relaxed))
+            atomic_store(&c->st->unsealed, false);
+    }
     if (rc != SQLITE_DONE) {
         cosd_store_log("%s failed: %s", stmt_sql[id], sqlite3_errmsg(c->db));
         return false;
     }
     return true;
+}
+
+cosd_store_rc_t cosd_conn_rollback(cosd_conn_t *c, cosd_store_rc_t rc)
+{
+    if (rc == COSD_ST_ERROR && sqlite3_errcode(c->db) == SQLITE_FULL)
+        rc = COSD_ST_FULL;
+    /* SQLite itself rolls back a transaction whose COMMIT failed. */
+    if (!sqlite3_get_autocommit(c->db))
+        cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    if (c->commit_failed) {
+        bool sealed = false;
+        if (cosd_conn_exec(c, COSD_STMT_BEGIN)) {
+            sqlite3_stmt *s = cosd_conn_stmt(c, COSD_STMT_SEAL);
+            if (s) {
+                sqlite3_bind_int64(s, 1, (sqlite3_int64)time(NULL));
+                int r = sqlite3_step(s);
+                sqlite3_reset(s);
+                sealed = r == SQLITE_DONE && cosd_conn_exec(c, COSD_STMT_COMMIT);
+            }
+            if (!sealed && !sqlite3_get_autocommit(c->db))
+                cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+        }
+        c->commit_failed = false;
+        if (!sealed) {
+            cosd_store_log("a failed commit could not be sealed: the files of failed requests are"
+                           " kept until the next successful commit and removed at restart");
+            atomic_store(&c->st->unsealed, true);
+        }
+    }
+    return rc;
+}
+
+const char *cosd_store_rc_hint(cosd_store_rc_t rc)
+{
+    switch (rc) {
+    case COSD_ST_FULL:
+        return " The disk of the cosd data directory is full: free space on it, then retry.";
+    case COSD_ST_ERROR:
+        return " The storage of cosd reported an I/O or database error (details in the cosd log);"
+               " retry, and check the disk of the cosd data directory if it persists.";
+    default:
+        return "";
+    }
 }
 
 bool cosd_mkdir_p(const char *path)
@@ -181,10 +239,12 @@ bool cosd_mkdir_p(const char *path)
 
 static bool open_conn(cosd_store_t *st, cosd_conn_t *c, bool first, char *err, size_t errlen)
 {
+    c->st = st;
     char path[1200];
     snprintf(path, sizeof path, "%s/cosd.db", st->dir);
     int rc = sqlite3_open_v2(
-        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+        COSD_SQLITE_VFS);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open database %s: %s", path,
                  c->db ? sqlite3_errmsg(c->db) : "out of memory");
@@ -217,6 +277,8 @@ cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_sto
                                 char *err, size_t errlen)
 {
     *out = NULL;
+    if (!COSD_FAULT_SETUP(err, errlen))
+        return COSD_ST_ERROR;
     if (strlen(dir) > 900) {
         snprintf(err, errlen, "data directory path is too long");
         return COSD_ST_ERROR;
@@ -244,6 +306,7 @@ cosd_store_rc_t cosd_store_open(const char *dir, int nconn, bool serve, cosd_sto
     }
     strcpy(st->dir, dir);
     st->lock_fd = -1;
+    atomic_init(&st->unsealed, false);
     if (serve) {
         snprintf(path, sizeof path, "%s/cosd.lock", dir);
         st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -299,7 +362,7 @@ size_t cosd_store_orphans_removed(const cosd_store_t *st)
 static void copy_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
 {
     const unsigned char *t = sqlite3_column_text(s, col);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+    cosx_copy_str(dst, cap, t ? (const char *)t : "", SIZE_MAX);
 }
 
 cosd_store_rc_t cosd_store_accounts(cosd_store_t *st, cosd_account_t *out, size_t cap, size_t *n)
@@ -429,12 +492,12 @@ cosd_store_rc_t cosd_store_bucket_delete(cosd_store_t *st, const char *name)
         rc = COSD_ST_NOTFOUND;
         goto rollback;
     }
-    rc = cosd_conn_exec(c, COSD_STMT_COMMIT) ? COSD_ST_OK : COSD_ST_ERROR;
-    if (rc)
-        cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
+        goto rollback;
+    rc = COSD_ST_OK;
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
 out:
     cosd_conn_release(st, c);
     return rc;

@@ -16,7 +16,12 @@ typedef enum cosd_store_rc {
     COSD_ST_NOTEMPTY,
     COSD_ST_NOBUCKET,
     COSD_ST_ERROR, /* an I/O or database failure (logged to stderr) */
+    COSD_ST_FULL,  /* like COSD_ST_ERROR, because the disk of the data dir is full */
 } cosd_store_rc_t;
+
+/* A sentence for a client about a failure (COSD_ST_ERROR, COSD_ST_FULL), to follow the message
+ * that names what failed: what happened and what to do. "" for other codes. */
+const char *cosd_store_rc_hint(cosd_store_rc_t rc);
 
 typedef struct cosd_store cosd_store_t;
 
@@ -70,17 +75,22 @@ typedef struct cosd_blob_writer {
     int fd;
     uint64_t written; /* bytes written so far */
     uint64_t flushed; /* bytes handed to writeback (sync_file_range) */
+    int error;        /* errno of the last failure, 0 if none */
     char id[40];
     char tmp_path[1200];
 } cosd_blob_writer_t;
 
+/* Each returns COSD_ST_FULL when the disk is full, COSD_ST_ERROR on other failures (w->error
+ * holds the errno). */
 cosd_store_rc_t cosd_blob_begin(cosd_store_t *st, cosd_blob_writer_t *w);
 cosd_store_rc_t cosd_blob_write(cosd_blob_writer_t *w, const void *data, size_t n);
 /* fsync, rename into DIR/blobs, fsync the directory. The blob is an orphan until an object
- * references it (cosd_store_object_put). */
+ * references it (cosd_store_object_put). On failure nothing is left behind. */
 cosd_store_rc_t cosd_blob_finish(cosd_store_t *st, cosd_blob_writer_t *w);
 void cosd_blob_abort(cosd_blob_writer_t *w);
-/* Removes a finished blob that no object references (used when a commit fails). */
+/* Removes a finished blob that no object references (used when a commit fails). While a failed
+ * commit that may reference it could still be revived by a crash, the blob is left for the
+ * recovery at the next start instead. */
 void cosd_blob_discard(cosd_store_t *st, const char *id);
 /* Opens a blob for reading; -1 with errno on failure. */
 int cosd_blob_open(cosd_store_t *st, const char *id);
@@ -91,8 +101,8 @@ cosd_store_rc_t cosd_store_object_put(cosd_store_t *st, const char *bucket, cons
 cosd_store_rc_t cosd_store_object_get(cosd_store_t *st, const char *bucket, const char *key,
                                       cosd_object_t *out);
 /* The bucket and, in the same read, the object: NOBUCKET (nothing set), NOTFOUND (*b set) or OK. */
-cosd_store_rc_t cosd_store_object_lookup(cosd_store_t *st, const char *bucket, const char *key, cosd_bucket_t *b,
-                                         cosd_object_t *out);
+cosd_store_rc_t cosd_store_object_lookup(cosd_store_t *st, const char *bucket, const char *key,
+                                         cosd_bucket_t *b, cosd_object_t *out);
 /* OK also when it did not exist (*existed tells). */
 cosd_store_rc_t cosd_store_object_delete(cosd_store_t *st, const char *bucket, const char *key,
                                          bool *existed);

@@ -4,6 +4,7 @@
 #define COSD_STORE_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 
@@ -39,6 +40,7 @@ typedef enum cosd_stmt_id {
     COSD_STMT_MAN_INSERT,
     COSD_STMT_MAN_LIST,
     COSD_STMT_MAN_DELETE,
+    COSD_STMT_SEAL,
     COSD_STMT_COUNT
 } cosd_stmt_id_t;
 
@@ -46,6 +48,8 @@ typedef struct cosd_conn {
     sqlite3 *db;
     sqlite3_stmt *stmts[COSD_STMT_COUNT];
     bool busy;
+    bool commit_failed; /* the last COMMIT failed: its frames may still be in the WAL */
+    struct cosd_store *st;
 } cosd_conn_t;
 
 struct cosd_store {
@@ -56,6 +60,9 @@ struct cosd_store {
     pthread_cond_t cv;
     size_t orphans;
     int lock_fd;
+    /* A failed COMMIT could not be sealed (see cosd_conn_rollback): until a commit succeeds, a
+     * crash could still revive it, so blobs of failed requests are kept (recovery removes them). */
+    atomic_bool unsealed;
 };
 
 cosd_conn_t *cosd_conn_acquire(cosd_store_t *st);
@@ -64,6 +71,12 @@ void cosd_conn_release(cosd_store_t *st, cosd_conn_t *c);
 sqlite3_stmt *cosd_conn_stmt(cosd_conn_t *c, cosd_stmt_id_t id);
 /* Runs a statement without parameters or rows (BEGIN, COMMIT, ROLLBACK). */
 bool cosd_conn_exec(cosd_conn_t *c, cosd_stmt_id_t id);
+/* At the end of a failed transaction: rolls it back (unless SQLite already did) and returns rc, or
+ * COSD_ST_FULL when rc is COSD_ST_ERROR because SQLite found the disk full. After a failed COMMIT
+ * it also seals the WAL: the frames of a COMMIT whose write or fsync failed stay in the WAL file
+ * past its valid end, and a crash before the next commit would let recovery revive them (an object
+ * acknowledged as failed, whose blob is gone). A small committed write overwrites them. */
+cosd_store_rc_t cosd_conn_rollback(cosd_conn_t *c, cosd_store_rc_t rc);
 void cosd_store_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool cosd_mkdir_p(const char *path);
 /* Reads columns 0-4 (name, appid, region, acl, created) of a bucket row. */

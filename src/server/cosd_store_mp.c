@@ -183,7 +183,7 @@ cosd_store_rc_t cosd_store_upload_create(cosd_store_t *st, const char *bucket, c
     rc = COSD_ST_OK;
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
 out:
     cosd_conn_release(st, c);
     return rc;
@@ -242,7 +242,7 @@ cosd_store_rc_t cosd_store_part_put(cosd_store_t *st, const char *bucket, const 
     cosd_discard_run(st, &d);
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
     free(d.ids);
 out:
     cosd_conn_release(st, c);
@@ -360,7 +360,7 @@ cosd_store_rc_t cosd_store_upload_abort(cosd_store_t *st, const char *bucket, co
     cosd_discard_run(st, &d);
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
     free(d.ids);
 out:
     cosd_conn_release(st, c);
@@ -448,7 +448,7 @@ cosd_store_rc_t cosd_store_upload_complete(cosd_store_t *st, const char *bucket,
     cosd_discard_run(st, &d);
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
     free(d.ids);
 out:
     cosd_conn_release(st, c);

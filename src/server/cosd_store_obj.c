@@ -1,6 +1,7 @@
 /* cosd_store_obj: object metadata rows and their blob files. A blob is written to DIR/tmp, fsynced,
  * renamed into DIR/blobs/xx/ID and only then referenced by a committed row; recovery removes the
  * rest. */
+#include "cosd_fault.h"
 #include "cosd_store_int.h"
 #include "cosx_digest.h"
 #include "cosx_encode.h"
@@ -29,12 +30,22 @@ static void blob_path(const cosd_store_t *st, const char *id, char *out, size_t 
 
 static bool fsync_dir(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = cosd_f_open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
     if (fd < 0)
         return false;
-    bool ok = fsync(fd) == 0;
+    bool ok = cosd_f_fsync(fd, path) == 0;
+    int e = errno;
     close(fd);
+    errno = e;
     return ok;
+}
+
+/* Logs the failure of what on path and records errno in w: FULL for a full disk. */
+static cosd_store_rc_t blob_fail(cosd_blob_writer_t *w, const char *what, const char *path)
+{
+    w->error = errno;
+    cosd_store_log("%s %s failed: %s", what, path, strerror(w->error));
+    return w->error == ENOSPC || w->error == EDQUOT ? COSD_ST_FULL : COSD_ST_ERROR;
 }
 
 cosd_store_rc_t cosd_blob_begin(cosd_store_t *st, cosd_blob_writer_t *w)
@@ -42,17 +53,17 @@ cosd_store_rc_t cosd_blob_begin(cosd_store_t *st, cosd_blob_writer_t *w)
     unsigned char rnd[16];
     w->fd = -1;
     w->written = w->flushed = 0;
+    w->error = 0;
     if (!cosx_random_bytes(rnd, sizeof rnd)) {
         cosd_store_log("random generator failed");
+        w->error = EIO;
         return COSD_ST_ERROR;
     }
     cosx_hex_encode(rnd, sizeof rnd, w->id);
     snprintf(w->tmp_path, sizeof w->tmp_path, "%s/tmp/%s", st->dir, w->id);
-    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (w->fd < 0) {
-        cosd_store_log("cannot create %s: %s", w->tmp_path, strerror(errno));
-        return COSD_ST_ERROR;
-    }
+    w->fd = cosd_f_open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (w->fd < 0)
+        return blob_fail(w, "create", w->tmp_path);
     return COSD_ST_OK;
 }
 
@@ -60,12 +71,15 @@ cosd_store_rc_t cosd_blob_write(cosd_blob_writer_t *w, const void *data, size_t 
 {
     const char *p = data;
     while (n > 0) {
-        ssize_t r = write(w->fd, p, n);
+        ssize_t r = cosd_f_write(w->fd, p, n, w->tmp_path);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            cosd_store_log("write to %s failed: %s", w->tmp_path, strerror(errno));
-            return COSD_ST_ERROR;
+            return blob_fail(w, "write to", w->tmp_path);
+        }
+        if (r == 0) { /* write(2) of a regular file makes no progress only when the disk is full */
+            errno = ENOSPC;
+            return blob_fail(w, "write to", w->tmp_path);
         }
         p += r;
         n -= (size_t)r;
@@ -84,24 +98,25 @@ cosd_store_rc_t cosd_blob_write(cosd_blob_writer_t *w, const void *data, size_t 
 cosd_store_rc_t cosd_blob_finish(cosd_store_t *st, cosd_blob_writer_t *w)
 {
     char dst[1200], dir[1200];
-    if (fsync(w->fd) != 0) {
-        cosd_store_log("fsync %s failed: %s", w->tmp_path, strerror(errno));
+    cosd_store_rc_t rc;
+    if (cosd_f_fsync(w->fd, w->tmp_path) != 0) {
+        rc = blob_fail(w, "fsync", w->tmp_path);
         cosd_blob_abort(w);
-        return COSD_ST_ERROR;
+        return rc;
     }
     close(w->fd);
     w->fd = -1;
     blob_path(st, w->id, dst, sizeof dst);
-    if (rename(w->tmp_path, dst) != 0) {
-        cosd_store_log("rename %s failed: %s", w->tmp_path, strerror(errno));
+    if (cosd_f_rename(w->tmp_path, dst) != 0) {
+        rc = blob_fail(w, "rename", w->tmp_path);
         unlink(w->tmp_path);
-        return COSD_ST_ERROR;
+        return rc;
     }
     snprintf(dir, sizeof dir, "%s/blobs/%.2s", st->dir, w->id);
     if (!fsync_dir(dir)) {
-        cosd_store_log("fsync %s failed: %s", dir, strerror(errno));
+        rc = blob_fail(w, "fsync", dir);
         unlink(dst);
-        return COSD_ST_ERROR;
+        return rc;
     }
     return COSD_ST_OK;
 }
@@ -117,6 +132,8 @@ void cosd_blob_abort(cosd_blob_writer_t *w)
 
 void cosd_blob_discard(cosd_store_t *st, const char *id)
 {
+    if (atomic_load(&st->unsealed)) /* a crash could still revive a failed commit using it */
+        return;
     char p[1200];
     blob_path(st, id, p, sizeof p);
     unlink(p);
@@ -145,7 +162,7 @@ static char *dup_col(sqlite3_stmt *s, int col)
 static void text_col(char *dst, size_t cap, sqlite3_stmt *s, int col)
 {
     const unsigned char *t = sqlite3_column_text(s, col);
-    snprintf(dst, cap, "%s", t ? (const char *)t : "");
+    cosx_copy_str(dst, cap, t ? (const char *)t : "", SIZE_MAX);
 }
 
 /* Columns from c: key, size, etag, crc64, mtime, content_type, headers, storage_class, acl, blob.
@@ -307,7 +324,7 @@ static cosd_store_rc_t write_row(cosd_store_t *st, const char *bucket, const cha
     cosd_discard_run(st, &d);
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
     free(d.ids);
 out:
     cosd_conn_release(st, c);
@@ -393,7 +410,7 @@ cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket,
     cosd_discard_run(st, &d);
     goto out;
 rollback:
-    cosd_conn_exec(c, COSD_STMT_ROLLBACK);
+    rc = cosd_conn_rollback(c, rc);
     free(d.ids);
 out:
     cosd_conn_release(st, c);

@@ -135,6 +135,29 @@ static void test_base64(void **state)
     assert_false(cosx_base64_decode("Zm9vYmFy", 8, out, 5, &m));           /* too small */
 }
 
+static void test_copy_str_and_dec(void **state)
+{
+    (void)state;
+    char d[8];
+    assert_int_equal(cosx_copy_str(d, sizeof d, "abc", 3), 3);
+    assert_string_equal(d, "abc");
+    assert_int_equal(cosx_copy_str(d, sizeof d, "abcdefghij", 10), 7); /* truncated to cap - 1 */
+    assert_string_equal(d, "abcdefg");
+    assert_int_equal(cosx_copy_str(d, sizeof d, "ab\0cd", 5), 2); /* stops at a NUL */
+    assert_string_equal(d, "ab");
+    assert_int_equal(cosx_copy_str(d, sizeof d, "xyz", 1), 1);
+    assert_string_equal(d, "x");
+    assert_int_equal(cosx_copy_str(d, 1, "xyz", 3), 0);
+    assert_string_equal(d, "");
+    char n[21], ref[32];
+    const uint64_t vals[] = {0, 9, 10, 4096, 1234567890123ULL, UINT64_MAX};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        snprintf(ref, sizeof ref, "%llu", (unsigned long long)vals[i]);
+        assert_int_equal(cosx_u64_dec(vals[i], n), strlen(ref));
+        assert_string_equal(n, ref);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_enc_decode_roundtrip),
         cmocka_unit_test(test_hex),
         cmocka_unit_test(test_base64),
+        cmocka_unit_test(test_copy_str_and_dec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
