@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "cosi.h"
+#include "cosi_resumable.h"
 #include "cosx_buf.h"
 #include "cosx_encode.h"
 
@@ -23,13 +24,14 @@ static cos_status_t *cosi_check_upload_id(cos_pool_t *p, const cos_string_t *upl
     return NULL;
 }
 
-static cos_status_t *cosi_init_multipart(const cos_request_options_t *o, const cos_string_t *bucket,
-                                         const cos_string_t *object, cos_string_t *upload_id,
-                                         cos_table_t *headers, cos_table_t **resp_headers)
+cos_status_t *cosi_init_multipart_upload_params(const cos_request_options_t *o, const cos_string_t *bucket,
+                                                const cos_string_t *object, cos_string_t *upload_id,
+                                                cos_table_t *headers, cos_table_t *params,
+                                                cos_table_t **resp_headers)
 {
     COSI_CHECK_OPTIONS(o);
-    cos_table_t *q = cos_table_make(o->pool, 1);
-    cos_table_add(q, COS_UPLOADS, "");
+    cos_table_t *q = params != NULL ? params : cos_table_make(o->pool, 1);
+    cos_table_set(q, COS_UPLOADS, "");
     cos_http_request_t *req;
     cos_http_response_t *resp;
     cos_status_t *s = cosi_init_request(o, bucket, object, HTTP_POST, false, headers, q, &req, &resp);
@@ -58,7 +60,7 @@ cos_status_t *cos_init_multipart_upload(const cos_request_options_t *options, co
                                         const cos_string_t *object, cos_string_t *upload_id, cos_table_t *headers,
                                         cos_table_t **resp_headers)
 {
-    return cosi_init_multipart(options, bucket, object, upload_id, headers, resp_headers);
+    return cosi_init_multipart_upload_params(options, bucket, object, upload_id, headers, NULL, resp_headers);
 }
 
 cos_status_t *cos_init_multipart_upload_no_retry(const cos_request_options_t *options, const cos_string_t *bucket,
@@ -66,7 +68,7 @@ cos_status_t *cos_init_multipart_upload_no_retry(const cos_request_options_t *op
                                                  cos_table_t *headers, cos_table_t **resp_headers)
 {
     /* Retries of every call are governed by config->retry_times (as in the official SDK). */
-    return cosi_init_multipart(options, bucket, object, upload_id, headers, resp_headers);
+    return cosi_init_multipart_upload_params(options, bucket, object, upload_id, headers, NULL, resp_headers);
 }
 
 static cos_status_t *cosi_upload_part(const cos_request_options_t *o, const cos_string_t *bucket,

@@ -1,7 +1,7 @@
-/* cos_resumable.c: resumable parallel transfers: cos_resumable_upload_file (multipart upload) and
- * cos_resumable_download_file (ranged GETs written in place into "<file>.tmp", renamed at the end), with
- * thread_num parts in flight, per-part retries, CRC-64 per part and for the whole object, progress on
- * the caller's thread and an append-only checkpoint journal (cos_resumable_cp.c). */
+/* cos_resumable.c: resumable parallel transfers: cos_resumable_upload_file (multipart upload),
+ * cos_resumable_download_file (ranged GETs written in place into "<file>.tmp", renamed at the end) and the
+ * part workers of cos_upload_object_by_part_copy_mt: thread_num parts in flight, per-part retries, CRC-64
+ * per part and for the whole object, progress on the caller's thread, an append-only checkpoint journal. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,27 +15,6 @@
 
 #define COSI_DOWNLOAD_MIN_PART (4 * 1024 * 1024)
 #define COSI_PART_ATTEMPTS 3
-
-typedef struct cosi_rs {
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    const cos_request_options_t *o;
-    const cos_string_t *bucket;
-    const cos_string_t *object;
-    cos_string_t upload_id;      /* upload only */
-    const char *path;            /* source file (upload) or temporary file (download) */
-    bool upload;
-    cosi_cp_part_t *parts;       /* [0, nparts) */
-    int nparts;
-    int next;                    /* next part index to hand out */
-    int running;                 /* workers still running */
-    int64_t done_bytes;
-    int *order;                  /* part indexes in the order they finished in this run */
-    int nfinished;
-    int cp_fd;                   /* checkpoint journal or -1 */
-    cos_pool_t *fail_pool;       /* holds fail (root pool, used under mu) */
-    cos_status_t *fail;
-} cosi_rs_t;
 
 /* CRC-64 of file bytes [pos, last). */
 int cosi_file_crc64(int fd, int64_t pos, int64_t last, uint64_t *crc)
@@ -58,6 +37,68 @@ int cosi_file_crc64(int fd, int64_t pos, int64_t last, uint64_t *crc)
     return COSE_OK;
 }
 
+/* A copy of t in p (an empty table for NULL): request calls add their own entries to the tables given. */
+static cos_table_t *cosi_table_dup(cos_pool_t *p, const cos_table_t *t)
+{
+    cos_table_t *copy = cos_table_make(p, 8);
+    if (t != NULL) {
+        const cos_array_header_t *arr = cos_table_elts(t);
+        const cos_table_entry_t *e = (const cos_table_entry_t *)arr->elts;
+        for (int i = 0; i < arr->nelts; i++) {
+            cos_table_add(copy, e[i].key, e[i].val);
+        }
+    }
+    return copy;
+}
+
+/* Headers of a resumable upload that belong on every Upload Part too (the others describe the object and
+ * go on the Initiate only). */
+static const char *const cosi_part_header_names[] = {
+    "x-cos-traffic-limit",
+    "x-cos-server-side-encryption-customer-algorithm",
+    "x-cos-server-side-encryption-customer-key",
+    "x-cos-server-side-encryption-customer-key-MD5",
+};
+
+static cos_table_t *cosi_upload_part_headers(cos_pool_t *p, const cos_table_t *headers)
+{
+    cos_table_t *t = cos_table_make(p, 4);
+    size_t n = sizeof(cosi_part_header_names) / sizeof(*cosi_part_header_names);
+    for (size_t i = 0; headers != NULL && i < n; i++) {
+        const char *v = cos_table_get(headers, cosi_part_header_names[i]);
+        if (v != NULL) {
+            cos_table_add(t, cosi_part_header_names[i], v);
+        }
+    }
+    return t;
+}
+
+/* One part copy of rs->copy_source into the upload; ETag in part->etag. */
+static cos_status_t *cosi_rs_copy_part(cosi_rs_t *rs, cos_request_options_t *wo, int i, cos_table_t *h)
+{
+    cosi_cp_part_t *part = &rs->parts[i];
+    cos_upload_part_copy_params_t *cp = cos_create_upload_part_copy_params(wo->pool);
+    cos_str_set(&cp->copy_source, rs->copy_source);
+    cp->dest_bucket = *rs->bucket;
+    cp->dest_object = *rs->object;
+    cp->upload_id = rs->upload_id;
+    cp->part_num = i + 1;
+    if (part->last > part->pos) {
+        cp->range_start = part->pos;
+        cp->range_end = part->last - 1;
+    }
+    cos_status_t *s = cos_upload_part_copy(wo, cp, h, NULL);
+    if (cos_status_is_ok(s)) {
+        snprintf(part->etag, sizeof(part->etag), "%.*s", cp->rsp_content->etag.len, cp->rsp_content->etag.data);
+        if (part->etag[0] != '"') { /* Complete wants the ETag as the part answers give it, quoted */
+            char q[sizeof(part->etag)];
+            snprintf(q, sizeof(q), "\"%.*s\"", (int)sizeof(q) - 3, part->etag);
+            memcpy(part->etag, q, sizeof(q));
+        }
+    }
+    return s;
+}
+
 static bool cosi_part_retryable(const cos_status_t *s)
 {
     return s->code == COSE_CRC_INCONSISTENT_ERROR || s->code >= 500 ||
@@ -71,15 +112,27 @@ static cos_status_t *cosi_rs_do_part(cosi_rs_t *rs, cos_request_options_t *wo, i
     cos_status_t *s = NULL;
     for (int attempt = 0; attempt < COSI_PART_ATTEMPTS; attempt++) {
         cos_table_t *rh = NULL;
-        cos_upload_file_t uf;
-        cos_str_set(&uf.filename, rs->path);
+        cos_upload_file_t uf = {{0, NULL}, 0, 0};
+        if (rs->path != NULL) {
+            cos_str_set(&uf.filename, rs->path);
+        }
         uf.file_pos = part->pos;
         uf.file_last = part->last;
-        if (rs->upload) {
-            s = cos_do_upload_part_from_file(wo, rs->bucket, rs->object, &rs->upload_id, i + 1, &uf, NULL, NULL,
-                                             NULL, &rh, NULL);
+        cos_table_t *h = cosi_table_dup(wo->pool, rs->part_headers);
+        cos_table_t *q = cosi_table_dup(wo->pool, rs->part_params);
+        if (rs->mode == COSI_RS_COPY) {
+            s = cosi_rs_copy_part(rs, wo, i, h);
+            if (cos_status_is_ok(s)) {
+                return NULL;
+            }
+        } else if (rs->upload) {
+            s = cos_do_upload_part_from_file(wo, rs->bucket, rs->object, &rs->upload_id, i + 1, &uf, NULL, h, q,
+                                             &rh, NULL);
         } else {
-            s = cos_do_download_part_to_file(wo, rs->bucket, rs->object, &uf, NULL, NULL, NULL, &rh);
+            s = cosi_download_part(wo, rs->bucket, rs->object, &uf, NULL, h, q, &rh, &part->crc, true);
+            if (cos_status_is_ok(s)) {
+                return NULL; /* part->crc: of the bytes written */
+            }
         }
         if (cos_status_is_ok(s)) {
             const char *etag = rh != NULL ? cos_table_get(rh, "ETag") : NULL;
@@ -127,6 +180,11 @@ static void *cosi_rs_worker(void *arg)
         *ctl->options = *rs->o->ctl->options;
         cos_set_ca_path(ctl, cosi_ctl_ca_path(rs->o->ctl));
         cos_set_ssl_verify(ctl, cosi_ctl_ssl_verify(rs->o->ctl));
+    }
+    if (ctl != NULL && rs->mode == COSI_RS_UPLOAD && ctl->options->enable_crc) {
+        /* Each part is checked against the CRC-64 the server computed of what it stored (and sent again on a
+         * mismatch), so a Content-MD5, which costs one more pass over the file, adds nothing. */
+        ctl->options->enable_md5 = COS_FALSE;
     }
     pthread_mutex_lock(&rs->mu);
     if (ctl == NULL && rs->fail == NULL) {
@@ -178,15 +236,9 @@ static void *cosi_rs_worker(void *arg)
     return NULL;
 }
 
-typedef struct {
-    cos_progress_callback cb;
-    cos_progress_callback_ex cb_ex;
-    void *user_data;
-} cosi_progress_t;
-
 /* Runs the workers until every part is done or one failed; reports progress on this thread. Returns
  * NULL or the first failure (in rs->fail_pool). */
-static cos_status_t *cosi_rs_run(cosi_rs_t *rs, int threads, int64_t total, const cosi_progress_t *cb)
+cos_status_t *cosi_rs_run(cosi_rs_t *rs, int threads, int64_t total, const cosi_progress_t *cb)
 {
     int todo = 0;
     for (int i = 0; i < rs->nparts; i++) {
@@ -245,7 +297,7 @@ static cos_status_t *cosi_rs_run(cosi_rs_t *rs, int threads, int64_t total, cons
     return rs->fail;
 }
 
-static int cosi_clt_threads(const cos_resumable_clt_params_t *c)
+int cosi_clt_threads(const cos_resumable_clt_params_t *c)
 {
     return (c->thread_num <= 0 || c->thread_num > 1024) ? 1 : c->thread_num;
 }
@@ -261,8 +313,8 @@ static char *cosi_cp_path(cos_pool_t *p, const cos_resumable_clt_params_t *c, co
     return cos_psprintf(p, "%s.cp", filepath);
 }
 
-static void cosi_rs_init(cosi_rs_t *rs, const cos_request_options_t *o, const cos_string_t *bucket,
-                         const cos_string_t *object, bool upload)
+void cosi_rs_init(cosi_rs_t *rs, const cos_request_options_t *o, const cos_string_t *bucket,
+                  const cos_string_t *object, cosi_rs_mode_e mode)
 {
     memset(rs, 0, sizeof(*rs));
     pthread_mutex_init(&rs->mu, NULL);
@@ -270,11 +322,12 @@ static void cosi_rs_init(cosi_rs_t *rs, const cos_request_options_t *o, const co
     rs->o = o;
     rs->bucket = bucket;
     rs->object = object;
-    rs->upload = upload;
+    rs->mode = mode;
+    rs->upload = mode != COSI_RS_DOWNLOAD;
     rs->cp_fd = -1;
 }
 
-static void cosi_rs_free(cosi_rs_t *rs)
+void cosi_rs_free(cosi_rs_t *rs)
 {
     if (rs->cp_fd >= 0) {
         close(rs->cp_fd);
@@ -289,7 +342,7 @@ static void cosi_rs_free(cosi_rs_t *rs)
 }
 
 /* Splits size bytes into parts of ps bytes (one empty part for an empty file). */
-static int cosi_rs_parts(cosi_rs_t *rs, int64_t size, int64_t ps)
+int cosi_rs_parts(cosi_rs_t *rs, int64_t size, int64_t ps)
 {
     rs->nparts = size == 0 ? 1 : (int)((size + ps - 1) / ps);
     rs->parts = calloc((size_t)rs->nparts, sizeof(*rs->parts));
@@ -303,13 +356,31 @@ static int cosi_rs_parts(cosi_rs_t *rs, int64_t size, int64_t ps)
     return COSE_OK;
 }
 
+/* HEAD with query parameters (e.g. versionId), which cos_head_object has no argument for. */
+static cos_status_t *cosi_head_object_params(const cos_request_options_t *o, const cos_string_t *bucket,
+                                             const cos_string_t *object, cos_table_t *headers, cos_table_t *params,
+                                             cos_table_t **resp_headers)
+{
+    cos_http_request_t *req;
+    cos_http_response_t *resp;
+    cos_status_t *s = cosi_init_request(o, bucket, object, HTTP_HEAD, false, headers, params, &req, &resp);
+    if (s != NULL) {
+        return s;
+    }
+    s = cosi_send(o, req, resp, COSI_CRC_NONE);
+    *resp_headers = resp->headers;
+    if (s->code == 404 && s->error_code != NULL && strcmp(s->error_code, COS_UNKNOWN_ERROR_CODE) == 0) {
+        s->error_code = (char *)"NosuchKey"; /* as cos_head_object reports it */
+    }
+    return s;
+}
+
 static cos_status_t *cosi_resumable_upload(cos_request_options_t *options, cos_string_t *bucket,
                                            cos_string_t *object, cos_string_t *filepath, cos_table_t *headers,
                                            cos_table_t *params, cos_resumable_clt_params_t *clt_params,
                                            const cosi_progress_t *progress, cos_table_t **resp_headers,
                                            cos_list_t *resp_body)
 {
-    (void)params;
     COSI_CHECK_OPTIONS(options);
     cos_pool_t *p = options->pool;
     if (clt_params == NULL) {
@@ -343,8 +414,10 @@ static cos_status_t *cosi_resumable_upload(cos_request_options_t *options, cos_s
     bool restarted = false;
 restart:;
     cosi_rs_t rs;
-    cosi_rs_init(&rs, options, bucket, object, true);
+    cosi_rs_init(&rs, options, bucket, object, COSI_RS_UPLOAD);
     rs.path = path;
+    rs.part_headers = cosi_upload_part_headers(p, headers);
+    rs.part_params = params;
     if (cos_pool_create(&rs.fail_pool, NULL) != COSE_OK || cosi_rs_parts(&rs, want.size, want.part_size) != COSE_OK) {
         cosi_rs_free(&rs);
         return cosi_status_error(p, COSE_OUT_MEMORY, COS_CLIENT_ERROR_CODE, "out of memory");
@@ -368,17 +441,8 @@ restart:;
         for (int i = 0; i < rs.nparts; i++) {
             rs.parts[i].done = 0;
         }
-        cos_table_t *h = headers;
-        if (h == NULL) {
-            h = cos_table_make(p, 1);
-        }
-        cos_table_t *copy = cos_table_make(p, 8);
-        const cos_array_header_t *arr = cos_table_elts(h);
-        const cos_table_entry_t *e = (const cos_table_entry_t *)arr->elts;
-        for (int i = 0; i < arr->nelts; i++) {
-            cos_table_add(copy, e[i].key, e[i].val);
-        }
-        s = cos_init_multipart_upload(options, bucket, object, &rs.upload_id, copy, &init_headers);
+        s = cosi_init_multipart_upload_params(options, bucket, object, &rs.upload_id, cosi_table_dup(p, headers),
+                                              cosi_table_dup(p, params), &init_headers);
         if (!cos_status_is_ok(s)) {
             cosi_rs_free(&rs);
             return s;
@@ -429,8 +493,8 @@ restart:;
         total_crc = i == 0 ? rs.parts[i].crc : cosx_crc64_combine(total_crc, rs.parts[i].crc, (uint64_t)len);
     }
     cos_table_t *rh = NULL;
-    s = cos_do_complete_multipart_upload(options, bucket, object, &rs.upload_id, &list, cos_table_make(p, 1), NULL,
-                                         &rh, resp_body);
+    s = cos_do_complete_multipart_upload(options, bucket, object, &rs.upload_id, &list,
+                                         cos_table_make(p, 1), cosi_table_dup(p, params), &rh, resp_body);
     if (resp_headers != NULL) {
         *resp_headers = rh != NULL ? rh : init_headers;
     }
@@ -456,7 +520,6 @@ static cos_status_t *cosi_resumable_download(cos_request_options_t *options, cos
                                              cos_table_t *params, cos_resumable_clt_params_t *clt_params,
                                              const cosi_progress_t *progress)
 {
-    (void)params;
     COSI_CHECK_OPTIONS(options);
     cos_pool_t *p = options->pool;
     if (clt_params == NULL) {
@@ -466,7 +529,8 @@ static cos_status_t *cosi_resumable_download(cos_request_options_t *options, cos
         return cosi_status_client(p, "file name is null or empty, please check it");
     }
     cos_table_t *rh = NULL;
-    cos_status_t *s = cos_head_object(options, bucket, object, headers, &rh);
+    cos_status_t *s = cosi_head_object_params(options, bucket, object, cosi_table_dup(p, headers),
+                                              cosi_table_dup(p, params), &rh);
     if (!cos_status_is_ok(s)) {
         return s;
     }
@@ -490,8 +554,10 @@ static cos_status_t *cosi_resumable_download(cos_request_options_t *options, cos
     want.last_modified = cos_pstrdup_cstr(p, lm != NULL ? lm : "");
     char *cp_path = cosi_cp_path(p, clt_params, path);
     cosi_rs_t rs;
-    cosi_rs_init(&rs, options, bucket, object, false);
+    cosi_rs_init(&rs, options, bucket, object, COSI_RS_DOWNLOAD);
     rs.path = tmp;
+    rs.part_headers = headers;
+    rs.part_params = params;
     if (cos_pool_create(&rs.fail_pool, NULL) != COSE_OK || cosi_rs_parts(&rs, want.size, want.part_size) != COSE_OK) {
         cosi_rs_free(&rs);
         return cosi_status_error(p, COSE_OUT_MEMORY, COS_CLIENT_ERROR_CODE, "out of memory");

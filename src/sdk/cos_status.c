@@ -82,6 +82,20 @@ void cosi_status_set_req_id(cos_status_t *s, const cos_table_t *headers)
     s->req_id = (char *)(id != NULL ? id : "");
 }
 
+/* "HTTP <code> answer without a COS error body: <its first bytes, control characters as spaces>". */
+static char *cosi_foreign_error_msg(cos_pool_t *p, int code, const char *body)
+{
+    char start[121];
+    size_t n = 0;
+    for (; body[n] != '\0' && n < sizeof(start) - 1; n++) {
+        unsigned char ch = (unsigned char)body[n];
+        start[n] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
+    }
+    start[n] = '\0';
+    return cos_psprintf(p, "HTTP %d answer without a COS error body: %s%s", code, start,
+                        body[n] != '\0' ? "..." : "");
+}
+
 cos_status_t *cos_status_parse_from_body(cos_pool_t *p, cos_list_t *bc, int code, cos_status_t *s)
 {
     if (s == NULL) {
@@ -104,10 +118,14 @@ cos_status_t *cos_status_parse_from_body(cos_pool_t *p, cos_list_t *bc, int code
     }
     cosx_xml_error_t err;
     xmlDocPtr doc = cosx_xml_parse(body, strlen(body), NULL, &err, NULL, 0);
+    xmlNodePtr root = doc != NULL ? cosx_xml_root(doc) : NULL;
+    if (root == NULL || !cosx_xml_is(root, "Error")) {
+        /* Not a COS answer (a proxy or load balancer page, say): show its start. */
+        s->error_msg = cosi_foreign_error_msg(p, code, body);
+    }
     if (doc == NULL) {
         return s;
     }
-    xmlNodePtr root = cosx_xml_root(doc);
     if (root != NULL && cosx_xml_is(root, "Error")) {
         const char *c = cosx_xml_child_text(root, "Code");
         const char *m = cosx_xml_child_text(root, "Message");

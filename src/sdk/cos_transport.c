@@ -324,7 +324,20 @@ static char *cosi_transport_message(cos_pool_t *p, CURL *h, CURLcode rc, const c
     case CURLE_COULDNT_RESOLVE_PROXY:
         return cos_psprintf(p, "cannot resolve proxy %s: %s", ro->proxy_host ? ro->proxy_host : "", why);
     case CURLE_OPERATION_TIMEDOUT:
-        return cos_psprintf(p, "request to %s timed out: %s", req->host, why);
+        return cos_psprintf(p, "request to %s timed out: %s (limits: connect_timeout %d s; abort below "
+                               "speed_limit %d B/s for speed_time %d s)",
+                            req->host, why, ro->connect_timeout, ro->speed_limit, ro->speed_time);
+    case CURLE_SEND_ERROR:
+        return cos_psprintf(p, "connection to %s lost while sending the request: %s", req->host, why);
+    case CURLE_RECV_ERROR:
+        return cos_psprintf(p, "connection to %s lost while receiving the response: %s", req->host, why);
+    case CURLE_GOT_NOTHING:
+        return cos_psprintf(p, "%s closed the connection without answering: %s", req->host, why);
+    case CURLE_PARTIAL_FILE:
+        return cos_psprintf(p, "response from %s ended early: %s", req->host, why);
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return cos_psprintf(p, "malformed response from %s: %s", req->host, why);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
         return cos_psprintf(p, "TLS verification of %s failed: %s (set a CA bundle with cos_set_ca_path)",

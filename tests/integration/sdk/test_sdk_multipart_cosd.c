@@ -1,7 +1,8 @@
 /* Integration tests of the libcos multipart calls against a real cosd: a file uploaded with
  * cos_upload_file reads back byte for byte (also by ranged part downloads), parts and uploads are
  * listed, an interrupted upload is resumed sending only the missing parts, documented failures
- * (InvalidPart, NoSuchUpload, EntityTooSmall) surface in the status and abort leaves nothing behind. */
+ * (InvalidPart, NoSuchUpload, EntityTooSmall) surface in the status and abort leaves nothing behind;
+ * cos_upload_object_by_part_copy_mt copies an object with parallel part copies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "cos_api.h"
 #include "cos_http_io.h"
 #include "cos_log.h"
+#include "cos_resumable.h"
 #include "cosd_harness.h"
 
 #define MIB (1024 * 1024)
@@ -191,6 +193,79 @@ static void test_upload_file_round_trip(void **state)
     cos_pool_destroy(p);
 }
 
+/* Progress of the part copy (the callback has no user data; one copy runs at a time). */
+static int copy_calls;
+static int64_t copy_last;
+static int64_t copy_total;
+static int copy_monotonic;
+
+static void on_copy_progress(int64_t done, int64_t total)
+{
+    copy_monotonic = copy_monotonic && done > copy_last;
+    copy_calls++;
+    copy_last = done;
+    copy_total = total;
+}
+
+static void test_part_copy_mt(void **state)
+{
+    (void)state;
+    cos_pool_t *p;
+    cos_pool_create(&p, NULL);
+    cos_request_options_t *o = opts(p);
+    cos_string_t bucket, key, dst, ep, fn;
+    cos_str_set(&bucket, "mpcopy");
+    ASSERT_STATUS(cos_create_bucket(o, &bucket, COS_ACL_PRIVATE, NULL), 200);
+    cos_str_set(&key, "src/object.bin");
+    cos_str_set(&dst, "dst/copy of object.bin");
+    cos_str_set(&ep, endpoint);
+    size_t n = 7 * MIB + 333;
+    unsigned char *d = make_data(n, 11);
+    char *path = temp_file(p, d, n);
+    cos_str_set(&fn, path);
+    ASSERT_STATUS(cos_put_object_from_file(o, &bucket, &key, &fn, NULL, NULL), 200);
+
+    /* 2 MiB parts: 4 parts, copied by 4 threads. */
+    copy_calls = 0;
+    copy_last = 0;
+    copy_monotonic = 1;
+    ASSERT_STATUS(cos_upload_object_by_part_copy_mt(o, &bucket, &key, &ep, &bucket, &dst, 2 * MIB, 4,
+                                                    on_copy_progress),
+                  200);
+    assert_int_equal(copy_calls, 4);
+    assert_int_equal(copy_last, (int64_t)n);
+    assert_int_equal(copy_total, (int64_t)n);
+    assert_true(copy_monotonic);
+    assert_object_equals(o, &bucket, &dst, d, n);
+    cos_table_t *src_h = NULL, *dst_h = NULL;
+    ASSERT_STATUS(cos_head_object(o, &bucket, &key, NULL, &src_h), 200);
+    ASSERT_STATUS(cos_head_object(o, &bucket, &dst, NULL, &dst_h), 200);
+    const char *etag = cos_table_get(dst_h, "ETag");
+    assert_non_null(etag);
+    assert_non_null(strstr(etag, "-4\"")); /* multipart form: "<md5 of the part md5s>-4" */
+    assert_string_equal(cos_table_get(dst_h, COS_HASH_CRC64_ECMA), cos_table_get(src_h, COS_HASH_CRC64_ECMA));
+    assert_int_equal(count_uploads(o, &bucket, ""), 0);
+
+    /* Failures: a missing source is reported before any upload starts; a missing destination bucket
+     * fails the initiate; bad arguments are refused before sending. */
+    cos_string_t missing, nobucket, empty;
+    cos_str_set(&missing, "src/missing.bin");
+    cos_str_set(&nobucket, "mpcopy-missing");
+    cos_str_set(&empty, "");
+    ASSERT_STATUS(cos_upload_object_by_part_copy_mt(o, &bucket, &missing, &ep, &bucket, &dst, MIB, 4, NULL), 404);
+    cos_status_t *s = cos_upload_object_by_part_copy_mt(o, &bucket, &key, &ep, &nobucket, &dst, MIB, 4, NULL);
+    ASSERT_STATUS(s, 404);
+    assert_string_equal(s->error_code, "NoSuchBucket");
+    ASSERT_STATUS(cos_upload_object_by_part_copy_mt(o, &bucket, &key, &empty, &bucket, &dst, MIB, 4, NULL),
+                  COSE_INVALID_ARGUMENT);
+    ASSERT_STATUS(cos_upload_object_by_part_copy_mt(o, &bucket, &key, &ep, &bucket, &empty, MIB, 4, NULL),
+                  COSE_INVALID_ARGUMENT);
+    assert_int_equal(count_uploads(o, &bucket, ""), 0);
+    unlink(path);
+    free(d);
+    cos_pool_destroy(p);
+}
+
 static void test_manual_parts_resume_and_abort(void **state)
 {
     (void)state;
@@ -278,6 +353,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_upload_file_round_trip),
         cmocka_unit_test(test_manual_parts_resume_and_abort),
+        cmocka_unit_test(test_part_copy_mt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

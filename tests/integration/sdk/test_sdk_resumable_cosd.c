@@ -1,7 +1,8 @@
 /* Integration tests of the libcos resumable transfers against a real cosd: 100 MiB of random data up
  * and down with 1 and 8 threads (SHA-256 equal), progress reports, an upload killed mid-way (a child
  * process) resumed sending only the missing parts (counted by a relaying front server), a source changed
- * between runs restarting cleanly, and no upload left behind after success or a failure. */
+ * between runs restarting cleanly, no upload left behind after success or a failure, and the caller's
+ * headers and query parameters on the requests they belong to (seen by the relay). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -383,6 +384,106 @@ static void test_kill_and_resume(void **state)
     cos_pool_destroy(p);
 }
 
+/* Whether the recorded request's target carries the query parameter name=value. */
+static bool target_has(const mini_req_t *r, const char *name_value)
+{
+    const char *q = strchr(r->target, '?');
+    size_t n = strlen(name_value);
+    for (const char *at = q; at != NULL; at = strchr(at + 1, '&')) {
+        if (strncmp(at + 1, name_value, n) == 0 && (at[1 + n] == '&' || at[1 + n] == '\0')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_headers_and_params(void **state)
+{
+    (void)state;
+    cos_pool_t *p;
+    cos_pool_create(&p, NULL);
+    cos_request_options_t *o = opts(p);
+    cos_string_t bucket, key, src, dst;
+    cos_str_set(&bucket, "rs-meta");
+    ASSERT_STATUS(cos_create_bucket(o, &bucket, COS_ACL_PRIVATE, NULL), 200);
+    cos_str_set(&key, "meta/file.bin");
+    char *in = cos_psprintf(p, "%s/meta_src", H.data_dir);
+    char *out = cos_psprintf(p, "%s/meta_out", H.data_dir);
+    size_t n = 3 * MIB + 10;
+    write_random_file(in, n);
+    cos_str_set(&src, in);
+    cos_str_set(&dst, out);
+    mini_http_t front;
+    assert_int_equal(mini_http_start(&front), 0);
+    front.upstream_port = H.port;
+    mini_reply_t relay[] = {{0, NULL, NULL}};
+    mini_http_script(&front, relay, 1);
+    cos_request_options_t *via = opts(p);
+    cos_set_request_route(via->ctl, "127.0.0.1", front.port);
+
+    /* Upload: object headers on the Initiate, the per-request ones on every part as well, the query
+     * parameters on every request; the caller's tables are left as they were. */
+    cos_table_t *headers = cos_table_make(p, 4);
+    cos_table_add(headers, "Content-Type", "text/x-resumable");
+    cos_table_add(headers, "x-cos-meta-origin", "resumable-test");
+    cos_table_add(headers, "x-cos-traffic-limit", "838860800");
+    cos_table_t *params = cos_table_make(p, 1);
+    cos_table_add(params, "x-test-tag", "run-1");
+    cos_resumable_clt_params_t *cp = cos_create_resumable_clt_params_content(p, MIB, 2, COS_FALSE, NULL);
+    ASSERT_STATUS(cos_resumable_upload_file(via, &bucket, &key, &src, headers, params, cp, NULL, NULL, NULL), 200);
+    int inits = 0, parts = 0, completes = 0;
+    char v[128];
+    for (int i = 0; i < front.nreqs; i++) {
+        const mini_req_t *r = &front.reqs[i];
+        assert_true(target_has(r, "x-test-tag=run-1"));
+        if (strcmp(r->method, "POST") == 0 && target_has(r, "uploads")) {
+            inits++;
+            assert_string_equal(mini_req_header(r, "x-cos-meta-origin", v, sizeof(v)), "resumable-test");
+            assert_string_equal(mini_req_header(r, "Content-Type", v, sizeof(v)), "text/x-resumable");
+        } else if (strcmp(r->method, "PUT") == 0) {
+            parts++;
+            assert_string_equal(mini_req_header(r, "x-cos-traffic-limit", v, sizeof(v)), "838860800");
+            assert_null(mini_req_header(r, "x-cos-meta-origin", v, sizeof(v)));
+        } else {
+            completes += strcmp(r->method, "POST") == 0;
+        }
+    }
+    assert_int_equal(inits, 1);
+    assert_int_equal(parts, 4);
+    assert_int_equal(completes, 1);
+    assert_int_equal(cos_table_elts(headers)->nelts, 3);
+    assert_int_equal(cos_table_elts(params)->nelts, 1);
+    cos_table_t *rh = NULL;
+    ASSERT_STATUS(cos_head_object(o, &bucket, &key, NULL, &rh), 200);
+    assert_string_equal(cos_table_get(rh, "Content-Type"), "text/x-resumable");
+    assert_string_equal(cos_table_get(rh, "x-cos-meta-origin"), "resumable-test");
+
+    /* Download: headers and query parameters on the HEAD and on every ranged GET. */
+    mini_http_script(&front, relay, 1);
+    cos_table_t *dh = cos_table_make(p, 1);
+    cos_table_add(dh, "x-cos-traffic-limit", "838860800");
+    cos_table_t *dq = cos_table_make(p, 1);
+    cos_table_add(dq, "response-content-type", "application/x-test");
+    ASSERT_STATUS(cos_resumable_download_file(via, &bucket, &key, &dst, dh, dq, cp, NULL), 200);
+    int gets = 0;
+    for (int i = 0; i < front.nreqs; i++) {
+        const mini_req_t *r = &front.reqs[i];
+        gets += strcmp(r->method, "GET") == 0;
+        assert_true(target_has(r, "response-content-type=application%2Fx-test"));
+        assert_string_equal(mini_req_header(r, "x-cos-traffic-limit", v, sizeof(v)), "838860800");
+    }
+    assert_int_equal(gets, 1); /* 4 MiB download parts at least: one range */
+    assert_int_equal(front.nreqs, 2);
+    mini_http_stop(&front);
+    unsigned char a[32], b[32];
+    file_sha256(in, a);
+    file_sha256(out, b);
+    assert_memory_equal(a, b, 32);
+    unlink(in);
+    unlink(out);
+    cos_pool_destroy(p);
+}
+
 static void test_failures(void **state)
 {
     (void)state;
@@ -442,6 +543,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_round_trip_1_thread),
         cmocka_unit_test(test_round_trip_8_threads),
         cmocka_unit_test(test_kill_and_resume),
+        cmocka_unit_test(test_headers_and_params),
         cmocka_unit_test(test_failures),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
