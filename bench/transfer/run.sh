@@ -107,7 +107,7 @@ echo "uploads stored intact: every object has the CRC-64 and size of the source 
 echo "== downloads (all of curl.bin, stored as one blob)"
 measure curl GET "$WORK/dl-curl" -- curl -sf --noproxy '*' -w '%{time_total} s\n' -o "$WORK/dl-curl" \
   "$($D presign GET curl.bin)"
-# curl again, then sync the file: the durability libcos gives its downloads (fsync before the rename).
+# curl again, then sync the file: what durability against power loss costs on this disk.
 measure curl+sync GET "$WORK/dl-curl" -- sh -c 't0=$(date +%s.%N); curl -sf --noproxy "*" -o "$1" "$2" &&
   sync "$1" && awk -v a="$t0" -v b="$(date +%s.%N)" "BEGIN {printf \"%.3f s\\n\", b - a}"' sh "$WORK/dl-curl" \
   "$($D presign GET curl.bin)"

@@ -245,7 +245,7 @@ cos_status_t *cos_upload_file(cos_request_options_t *options, const cos_string_t
 cos_status_t *cosi_download_part(const cos_request_options_t *options, const cos_string_t *bucket,
                                  const cos_string_t *object, cos_upload_file_t *download_file,
                                  cos_progress_callback progress_callback, cos_table_t *headers, cos_table_t *params,
-                                 cos_table_t **resp_headers, uint64_t *crc, bool writeback)
+                                 cos_table_t **resp_headers, uint64_t *crc)
 {
     COSI_CHECK_OPTIONS(options);
     cos_pool_t *p = options->pool;
@@ -279,10 +279,6 @@ cos_status_t *cosi_download_part(const cos_request_options_t *options, const cos
     if (resp_headers != NULL) {
         *resp_headers = resp->headers;
     }
-    if (cos_status_is_ok(s) && writeback) {
-        /* Start writing the range to disk now so that the caller's final fsync has little left to do. */
-        sync_file_range(cos_file_fd(fb->file), (off64_t)pos, (off64_t)(last - pos), SYNC_FILE_RANGE_WRITE);
-    }
     cos_file_close(fb->file);
     if (cos_status_is_ok(s) && resp->body_len != last - pos) {
         cos_status_set(s, COSE_CRC_INCONSISTENT_ERROR, COS_INCONSISTENT_ERROR_CODE,
@@ -301,7 +297,7 @@ cos_status_t *cos_do_download_part_to_file(const cos_request_options_t *options,
                                            cos_table_t *params, cos_table_t **resp_headers)
 {
     return cosi_download_part(options, bucket, object, download_file, progress_callback, headers, params,
-                              resp_headers, NULL, false);
+                              resp_headers, NULL);
 }
 
 cos_status_t *cos_download_part_to_file(const cos_request_options_t *options, const cos_string_t *bucket,

@@ -415,6 +415,10 @@ void cosi_transport_perform(const cos_request_options_t *o, cos_http_request_t *
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, cosi_write_cb);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+    /* Bodies going to a file arrive in 256 KiB pieces (one pwrite each) instead of 16 KiB ones: a
+     * sixteenth of the system calls on large downloads. Set on every request: handles are reused. */
+    curl_easy_setopt(h, CURLOPT_BUFFERSIZE,
+                     resp->type == BODY_IN_FILE ? 256L * 1024 : (long)CURL_MAX_WRITE_SIZE);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)ro->connect_timeout);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, (long)ro->speed_limit);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, (long)ro->speed_time);

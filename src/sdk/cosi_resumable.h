@@ -100,12 +100,12 @@ cos_status_t *cosi_init_multipart_upload_params(const cos_request_options_t *opt
                                                 const cos_string_t *object, cos_string_t *upload_id,
                                                 cos_table_t *headers, cos_table_t *params,
                                                 cos_table_t **resp_headers);
-/* cos_do_download_part_to_file that also gives the CRC-64 of the bytes received (*crc, may be NULL) and,
- * with writeback, starts writing the range to disk when it is complete (cos_multipart_file.c). */
+/* cos_do_download_part_to_file that also gives the CRC-64 of the bytes received (*crc, may be NULL)
+ * (cos_multipart_file.c). */
 cos_status_t *cosi_download_part(const cos_request_options_t *options, const cos_string_t *bucket,
                                  const cos_string_t *object, cos_upload_file_t *download_file,
                                  cos_progress_callback progress_callback, cos_table_t *headers, cos_table_t *params,
-                                 cos_table_t **resp_headers, uint64_t *crc, bool writeback);
+                                 cos_table_t **resp_headers, uint64_t *crc);
 /* CRC-64 of file bytes [pos, last) of fd. */
 int cosi_file_crc64(int fd, int64_t pos, int64_t last, uint64_t *crc);
 

@@ -64,7 +64,10 @@ static void multi_delete_done(cosd_req_t *r)
         if (rc == COSD_ST_NOBUCKET) {
             key_error(&b, key, "NoSuchBucket", "The bucket was deleted.");
         } else if (rc != COSD_ST_OK) {
-            key_error(&b, key, "InternalError", "The object could not be deleted.");
+            char why[256];
+            snprintf(why, sizeof why, "The object could not be deleted.%s",
+                     cosd_store_rc_hint(rc));
+            key_error(&b, key, "InternalError", why);
         } else if (!d.quiet) {
             cosx_xml_open(&b, "Deleted");
             cosx_xml_elem(&b, "Key", key);

@@ -55,7 +55,8 @@ static void initiate(cosd_req_t *r, const cosd_bucket_t *b)
         goto out;
     }
     if (rc != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError", "The upload could not be recorded.");
+        cosd_reply_error(r, 500, "InternalError", "The upload could not be recorded.%s",
+                         cosd_store_rc_hint(rc));
         goto out;
     }
     cosx_buf_t x = COSX_BUF_INIT;
@@ -107,8 +108,10 @@ static void part_done(cosd_req_t *r)
     p.mtime = (int64_t)time(NULL);
     cosx_hex_encode(md5, COSX_MD5_LEN, p.etag);
     s->up.writing = false;
-    if (cosd_blob_finish(r->srv->store, &s->up.w) != COSD_ST_OK) {
-        cosd_reply_error(r, 500, "InternalError", "The part data could not be made durable.");
+    cosd_store_rc_t frc = cosd_blob_finish(r->srv->store, &s->up.w);
+    if (frc != COSD_ST_OK) {
+        cosd_reply_error(r, 500, "InternalError", "The part data could not be made durable.%s",
+                         cosd_store_rc_hint(frc));
         return;
     }
     snprintf(p.blob, sizeof p.blob, "%s", s->up.w.id);
@@ -119,7 +122,8 @@ static void part_done(cosd_req_t *r)
         if (rc == COSD_ST_NOTFOUND)
             no_such_upload(r);
         else
-            cosd_reply_error(r, 500, "InternalError", "The part could not be recorded.");
+            cosd_reply_error(r, 500, "InternalError", "The part could not be recorded.%s",
+                             cosd_store_rc_hint(rc));
         return;
     }
     char etag[48], crc[24];
@@ -341,7 +345,8 @@ static void complete_done(cosd_req_t *r)
         cosd_reply_error(r, 400, "InvalidPart",
                          "A listed part was uploaded again while completing; list the new ETag.");
     else if (rc != COSD_ST_OK)
-        cosd_reply_error(r, 500, "InternalError", "The object could not be committed.");
+        cosd_reply_error(r, 500, "InternalError", "The object could not be committed.%s",
+                         cosd_store_rc_hint(rc));
     else
         complete_reply(r, &cs->bucket, &o);
 out:
@@ -379,7 +384,8 @@ static void abort_upload(cosd_req_t *r, const cosd_bucket_t *b, const char *id)
     if (rc == COSD_ST_NOTFOUND)
         no_such_upload(r);
     else if (rc != COSD_ST_OK)
-        cosd_reply_error(r, 500, "InternalError", "The upload could not be aborted.");
+        cosd_reply_error(r, 500, "InternalError", "The upload could not be aborted.%s",
+                         cosd_store_rc_hint(rc));
     else
         cosd_reply_empty(r, 204);
 }
