@@ -42,7 +42,8 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= auth xml sdk_xml callback route range cosd_xml
 fuzz: deps
-	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCOS_FUZZ=ON -DCOS_BUILD_BENCH=OFF >/dev/null
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCOS_FUZZ=ON -DCOS_BUILD_BENCH=OFF \
+	  -DCMAKE_C_FLAGS="-gline-tables-only" >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus-$$t; \

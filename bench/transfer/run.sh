@@ -37,7 +37,7 @@ echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs, $(free -g 
 echo "data dir and files: $WORK on $(df -h "$WORK" | awk 'NR==2 {print $1}'); file ${SIZE_MIB} MiB; libcos and Node part size ${PART_MIB} MiB; Node ChunkParallelLimit ${NODE_PARALLEL}"
 echo "versions: $(curl --version | head -1 | cut -d' ' -f1-2), node $(node --version), cos-nodejs-sdk-v5 $(node -p "require('cos-nodejs-sdk-v5/package.json').version")"
 
-"$COSD" --listen 127.0.0.1:0 --data "$WORK/data" --account "$APPID:$ID:$KEY" > "$WORK/cosd.out" 2> "$WORK/cosd.err" &
+"$COSD" --listen 127.0.0.1:0 --data "$WORK/data" --account "$APPID:$ID:$KEY" ${COSD_ARGS:-} > "$WORK/cosd.out" 2> "$WORK/cosd.err" &
 COSD_PID=$!
 for i in $(seq 1 100); do grep -q "listening" "$WORK/cosd.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$WORK/cosd.out")

@@ -96,10 +96,11 @@ cosd_ci_t *cosd_ci_open(cosd_server_t *srv, const cosd_config_t *cfg, int worker
         goto fail;
     }
     const char *libdir = NULL;
+    static const char source_dir[] = COSD_SOURCE_LIBRARY_DIR; /* "" when not built from a tree */
     if (!cJSON_GetObjectItemCaseSensitive(conf, "library_dir") &&
-        access(cosm_default_library_dir(), R_OK) != 0 && COSD_SOURCE_LIBRARY_DIR[0] &&
-        access(COSD_SOURCE_LIBRARY_DIR, R_OK) == 0)
-        libdir = COSD_SOURCE_LIBRARY_DIR;
+        access(cosm_default_library_dir(), R_OK) != 0 && source_dir[0] &&
+        access(source_dir, R_OK) == 0)
+        libdir = source_dir;
     ci->engine = cosm_engine_new(conf, libdir, &ci->engine_err);
     cJSON_Delete(conf);
     if (!ci->engine) {

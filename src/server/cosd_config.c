@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -307,7 +308,7 @@ void cosd_config_usage(FILE *out)
           "                          myqcloud.com, tencentcos.cn, tencentci.cn and localhost are "
           "built in)\n"
           "  --config FILE           JSON config file; flags override it\n"
-          "  --threads N             HTTP worker threads (default 8)\n"
+          "  --threads N             HTTP worker threads (default: two per core, at least 4)\n"
           "  --conn-memory KIB       buffer memory per connection, 16..4096 KiB (default 128;\n"
           "                          more speeds large uploads, less speeds small requests)\n"
           "  --workers N             moderation job threads (default: one per core)\n"
@@ -324,7 +325,12 @@ int cosd_config_load(cosd_config_t *cfg, int argc, char **argv, char *err, size_
     strcpy(cfg->listen_host, "127.0.0.1");
     cfg->listen_port = 9000;
     strcpy(cfg->region, "ap-guangzhou");
-    cfg->threads = 8;
+    /* Two per core: enough that a thread waiting on fsync does not stall the others, few enough
+     * that small requests are not spent switching between threads (bench/RESULTS.md). */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cfg->threads = cores >= 2 && cores <= 128 ? (int)(2 * cores) : 4;
+    if (cfg->threads < 4)
+        cfg->threads = 4;
     cfg->conn_memory_kib = 128;
     /* COS suffixes first; localhost and --domain also take <bucket>-<appid>.<domain>. */
     static const char *const defaults[] = {"myqcloud.com", "tencentcos.cn", "tencentci.cn",

@@ -50,6 +50,10 @@ static void test_flags(void **state)
     assert_string_equal(cfg.region, "ap-beijing");
     assert_string_equal(cfg.domains[cfg.n_domains - 1], "example.test");
     assert_string_equal(cfg.domains[0], "myqcloud.com");
+    /* defaults: two HTTP threads per core (at least 4), 128 KiB per connection */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    assert_int_equal(cfg.threads, cores * 2 > 4 ? cores * 2 : 4);
+    assert_int_equal(cfg.conn_memory_kib, 128);
     cosd_config_free(&cfg);
 }
 
@@ -81,6 +85,18 @@ static void test_file_and_override(void **state)
     unlink(path);
 }
 
+static void test_tuning_flags(void **state)
+{
+    (void)state;
+    char *argv[] = {"cosd", "--data", "/d", "--threads", "3", "--conn-memory", "256", NULL};
+    cosd_config_t cfg;
+    char err[256];
+    assert_int_equal(load(&cfg, argv, err), 0);
+    assert_int_equal(cfg.threads, 3);
+    assert_int_equal(cfg.conn_memory_kib, 256);
+    cosd_config_free(&cfg);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -94,6 +110,9 @@ static void test_errors(void **state)
         {"cosd", "--bogus", "--data", "/d", NULL},
         {"cosd", "--config", "/nonexistent/cosd.json", "--data", "/d", NULL},
         {"cosd", "--data", "/d", "extra", NULL},
+        {"cosd", "--conn-memory", "8", "--data", "/d", NULL},
+        {"cosd", "--conn-memory", "64k", "--data", "/d", NULL},
+        {"cosd", "--threads", "0", "--data", "/d", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cosd_config_t cfg;
@@ -128,6 +147,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_flags),
         cmocka_unit_test(test_file_and_override),
+        cmocka_unit_test(test_tuning_flags),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bad_config_file),
     };
