@@ -61,11 +61,16 @@ static int count_files(const char *dir)
     return n;
 }
 
-int blob_count(const cosd_harness_t *h)
+int data_file_count(const cosd_harness_t *h, const char *sub)
 {
     char dir[700];
-    snprintf(dir, sizeof dir, "%s/blobs", h->data_dir);
+    snprintf(dir, sizeof dir, "%s/%s", h->data_dir, sub);
     return count_files(dir);
+}
+
+int blob_count(const cosd_harness_t *h)
+{
+    return data_file_count(h, "blobs");
 }
 
 tc_resp_t req(const cosd_harness_t *h, const char *method, const char *key, const char *query,

@@ -15,6 +15,8 @@
 const char *xml_text(const tc_resp_t *rs, const char *tag, char *out, size_t cap);
 /* n pseudo-random bytes (malloc'ed). */
 char *random_data(size_t n, unsigned seed);
+/* Number of files under DATA/sub (recursively). */
+int data_file_count(const cosd_harness_t *h, const char *sub);
 /* Number of blob files in the data dir. */
 int blob_count(const cosd_harness_t *h);
 /* A signed request on BUCKET. */

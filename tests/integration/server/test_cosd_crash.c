@@ -8,11 +8,11 @@
 #include <cmocka.h>
 
 #include "cosd_client.h"
+#include "cosd_mp_util.h"
 #include "cosx_digest.h"
 #include "cosx_encode.h"
 
 #include <curl/curl.h>
-#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BUCKET   "crash-1250000000"
+#define CRASH_BUCKET   "crash-1250000000"
 #define WRITERS  4
 #define KEYS_PER 16
 
@@ -70,7 +70,7 @@ static void *writer_main(void *arg)
         char *body;
         size_t n = make_body(&w->seed, &body);
         md5_hex(body, n, w->keys[k].inflight);
-        tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = key, .body = body, .body_len = n};
+        tc_req_t rq = {.method = "PUT", .bucket = CRASH_BUCKET, .key = key, .body = body, .body_len = n};
         tc_resp_t rs;
         int rc = tc_do(w->h, &rq, &rs);
         long st = rs.status;
@@ -83,28 +83,6 @@ static void *writer_main(void *arg)
         w->acked++;
     }
     return NULL;
-}
-
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (e->d_type == DT_DIR) {
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
-            n += count_files(sub);
-        } else {
-            n++;
-        }
-    }
-    closedir(d);
-    return n;
 }
 
 /* Every listed key of bucket can be read and matches its listed size; returns how many are listed.
@@ -138,16 +116,13 @@ static int check_listing_bucket(cosd_harness_t *h, const char *bucket)
 
 static int check_listing(cosd_harness_t *h)
 {
-    return check_listing_bucket(h, BUCKET);
+    return check_listing_bucket(h, CRASH_BUCKET);
 }
 
 static void check_blob_count(cosd_harness_t *h, int objects)
 {
-    char dir[700];
-    snprintf(dir, sizeof dir, "%s/blobs", h->data_dir);
-    assert_int_equal(count_files(dir), objects);
-    snprintf(dir, sizeof dir, "%s/tmp", h->data_dir);
-    assert_int_equal(count_files(dir), 0);
+    assert_int_equal(data_file_count(h, "blobs"), objects);
+    assert_int_equal(data_file_count(h, "tmp"), 0);
 }
 
 static void test_kill9_during_puts(void **state)
@@ -155,7 +130,7 @@ static void test_kill9_during_puts(void **state)
     (void)state;
     cosd_harness_t h;
     assert_int_equal(cosd_harness_start(&h, NULL), 0);
-    assert_int_equal(tc_put_bucket(&h, BUCKET), 200);
+    assert_int_equal(tc_put_bucket(&h, CRASH_BUCKET), 200);
     writer_t *ws = calloc(WRITERS, sizeof *ws);
     atomic_bool stop;
     int total_acked = 0;
@@ -185,7 +160,7 @@ static void test_kill9_during_puts(void **state)
                 key_state_t *ks = &ws[i].keys[k];
                 char key[64];
                 key_name(i, k, key, sizeof key);
-                tc_req_t g = {.method = "GET", .bucket = BUCKET, .key = key};
+                tc_req_t g = {.method = "GET", .bucket = CRASH_BUCKET, .key = key};
                 tc_resp_t gr;
                 assert_int_equal(tc_do(&h, &g, &gr), 0);
                 if (gr.status == 404) {
@@ -230,7 +205,7 @@ static void *same_key_main(void *arg)
     char *b = malloc(n);
     memset(b, 'A' + s->id, n);
     md5_hex(b, n, s->md5);
-    tc_req_t rq = {.method = "PUT", .bucket = BUCKET, .key = "same", .body = b, .body_len = n};
+    tc_req_t rq = {.method = "PUT", .bucket = CRASH_BUCKET, .key = "same", .body = b, .body_len = n};
     tc_resp_t rs;
     tc_do(s->h, &rq, &rs);
     s->status = rs.status;
@@ -244,7 +219,7 @@ static void test_concurrent_puts_one_key(void **state)
     (void)state;
     cosd_harness_t h;
     assert_int_equal(cosd_harness_start(&h, NULL), 0);
-    assert_int_equal(tc_put_bucket(&h, BUCKET), 200);
+    assert_int_equal(tc_put_bucket(&h, CRASH_BUCKET), 200);
     for (int round = 0; round < 3; round++) {
         same_key_t s[8];
         pthread_t th[8];
@@ -256,7 +231,7 @@ static void test_concurrent_puts_one_key(void **state)
             pthread_join(th[i], NULL);
             assert_int_equal(s[i].status, 200);
         }
-        tc_req_t g = {.method = "GET", .bucket = BUCKET, .key = "same"};
+        tc_req_t g = {.method = "GET", .bucket = CRASH_BUCKET, .key = "same"};
         tc_resp_t gr;
         tc_do(&h, &g, &gr);
         assert_int_equal(gr.status, 200);
