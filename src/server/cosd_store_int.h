@@ -96,6 +96,10 @@ int cosd_blob_used(cosd_conn_t *c, const char *id);
 bool cosd_release_blob(cosd_conn_t *c, const char *id, cosd_discard_t *d);
 /* After the commit: unlinks the queued blobs and frees d. */
 void cosd_discard_run(cosd_store_t *st, cosd_discard_t *d);
+/* Ends the transaction on c: commits when ok (then removes the blobs in d and answers OK), else
+ * rolls back (cosd_conn_rollback; d is dropped); releases c. rc is the failure to report. */
+cosd_store_rc_t cosd_txn_end(cosd_store_t *st, cosd_conn_t *c, cosd_discard_t *d, bool ok,
+                             cosd_store_rc_t rc);
 
 /* Removes temp files and unreferenced blobs (at open, before serving). */
 cosd_store_rc_t cosd_store_recover(cosd_store_t *st, char *err, size_t errlen);

@@ -47,6 +47,20 @@ void cosd_discard_run(cosd_store_t *st, cosd_discard_t *d)
     memset(d, 0, sizeof *d);
 }
 
+cosd_store_rc_t cosd_txn_end(cosd_store_t *st, cosd_conn_t *c, cosd_discard_t *d, bool ok,
+                             cosd_store_rc_t rc)
+{
+    if (ok && cosd_conn_exec(c, COSD_STMT_COMMIT)) {
+        cosd_discard_run(st, d);
+        rc = COSD_ST_OK;
+    } else {
+        rc = cosd_conn_rollback(c, rc);
+        free(d->ids);
+    }
+    cosd_conn_release(st, c);
+    return rc;
+}
+
 static bool step_done(cosd_conn_t *c, sqlite3_stmt *s)
 {
     int r = sqlite3_step(s);
@@ -236,14 +250,9 @@ cosd_store_rc_t cosd_store_part_put(cosd_store_t *st, const char *bucket, const 
         goto rollback;
     if (old[0] && !cosd_release_blob(c, old, &d))
         goto rollback;
-    if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
-        goto rollback;
-    rc = COSD_ST_OK;
-    cosd_discard_run(st, &d);
-    goto out;
+    return cosd_txn_end(st, c, &d, true, rc);
 rollback:
-    rc = cosd_conn_rollback(c, rc);
-    free(d.ids);
+    return cosd_txn_end(st, c, &d, false, rc);
 out:
     cosd_conn_release(st, c);
     return rc;
@@ -442,14 +451,9 @@ cosd_store_rc_t cosd_store_upload_complete(cosd_store_t *st, const char *bucket,
         goto rollback;
     if (old[0] && !cosd_release_blob(c, old, &d))
         goto rollback;
-    if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
-        goto rollback;
-    rc = COSD_ST_OK;
-    cosd_discard_run(st, &d);
-    goto out;
+    return cosd_txn_end(st, c, &d, true, rc);
 rollback:
-    rc = cosd_conn_rollback(c, rc);
-    free(d.ids);
+    return cosd_txn_end(st, c, &d, false, rc);
 out:
     cosd_conn_release(st, c);
     return rc;

@@ -318,14 +318,9 @@ static cosd_store_rc_t write_row(cosd_store_t *st, const char *bucket, const cha
     }
     if (old[0] && (!o || strcmp(old, o->blob) != 0) && !cosd_release_blob(c, old, &d))
         goto rollback;
-    if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
-        goto rollback;
-    rc = COSD_ST_OK;
-    cosd_discard_run(st, &d);
-    goto out;
+    return cosd_txn_end(st, c, &d, true, rc);
 rollback:
-    rc = cosd_conn_rollback(c, rc);
-    free(d.ids);
+    return cosd_txn_end(st, c, &d, false, rc);
 out:
     cosd_conn_release(st, c);
     return rc;
@@ -404,14 +399,9 @@ cosd_store_rc_t cosd_store_object_copy(cosd_store_t *st, const char *src_bucket,
         goto rollback;
     if (old[0] && strcmp(old, dst->blob) != 0 && !cosd_release_blob(c, old, &d))
         goto rollback;
-    if (!cosd_conn_exec(c, COSD_STMT_COMMIT))
-        goto rollback;
-    rc = COSD_ST_OK;
-    cosd_discard_run(st, &d);
-    goto out;
+    return cosd_txn_end(st, c, &d, true, rc);
 rollback:
-    rc = cosd_conn_rollback(c, rc);
-    free(d.ids);
+    return cosd_txn_end(st, c, &d, false, rc);
 out:
     cosd_conn_release(st, c);
     return rc;
