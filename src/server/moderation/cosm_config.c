@@ -1,6 +1,7 @@
 /* cosm_config: builds the engine's read-only state from the "moderation" object of cosd's JSON
  * configuration (model paths, section length, limits, match mode, custom libraries, allow/block
  * lists, policies by BizType) and finds the policy of a request. Schema: docs/moderation.md. */
+#include "cosm_classifier.h"
 #include "cosm_internal.h"
 
 #include <stdio.h>
@@ -369,6 +370,25 @@ static int add_policy(cosm_engine_t *e, const cJSON *pj, const char *biz, const 
     return parse_policy(e, pj, th, pol, err);
 }
 
+/* "classifier": the model file (default <library_dir>/classifier.model), or false to judge by the
+ * keyword libraries alone. A missing or broken model is an error, never a silent fallback. */
+static int load_classifier(cosm_engine_t *e, const cJSON *conf, const char *libdir,
+                           cosm_error_t *err)
+{
+    const cJSON *c = conf ? cJSON_GetObjectItemCaseSensitive(conf, "classifier") : NULL;
+    if (c && cJSON_IsFalse(c))
+        return COSM_OK;
+    if (c && !(cJSON_IsString(c) && *c->valuestring))
+        return CONF_FAIL("moderation: \"classifier\" must be the path of a model file or false");
+    char path[4096];
+    if (c)
+        snprintf(path, sizeof(path), "%s", c->valuestring);
+    else
+        snprintf(path, sizeof(path), "%s/classifier.model", libdir);
+    e->clf = cosm_classifier_load(path, err);
+    return e->clf ? COSM_OK : COSM_ERR_CONFIG;
+}
+
 int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_dir,
                       cosm_error_t *err)
 {
@@ -384,8 +404,9 @@ int cosm_config_apply(cosm_engine_t *e, const cJSON *conf, const char **library_
         if ((rc = parse_scalars(e, conf, err)))
             return rc;
     }
-    if ((rc = cosm_load_system_libraries(
-             e, *library_dir && **library_dir ? *library_dir : cosm_default_library_dir(), err)))
+    const char *libdir = *library_dir && **library_dir ? *library_dir : cosm_default_library_dir();
+    if ((rc = cosm_load_system_libraries(e, libdir, err)) ||
+        (rc = load_classifier(e, conf, libdir, err)))
         return rc;
     int th[2] = {61, 91};
     const cJSON *x, *libs = NULL, *lists = NULL, *pols = NULL, *dp = NULL;

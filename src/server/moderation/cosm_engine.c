@@ -1,6 +1,7 @@
 /* cosm_engine: builds the shared engine (defaults + configuration + libraries) and runs one
  * moderation: decode, split into sections, recognise each section, match the policy's keywords,
  * score, attach clips, then the job-level verdict and account list hits. */
+#include "cosm_classifier.h"
 #include "cosm_internal.h"
 
 #include <stdlib.h>
@@ -66,6 +67,7 @@ void cosm_engine_free(cosm_engine_t *e)
     for (size_t i = 0; i < e->asr.n_options; i++)
         free(e->asr.options[i]);
     free(e->asr.options);
+    cosm_classifier_free(e->clf);
     free(e);
 }
 
@@ -168,7 +170,7 @@ static int run_section(cosm_worker_t *w, const cosm_policy_t *pol, const cosm_kw
         return rc;
     cosm_hits_t hits = {0};
     if (fill_words(s, &hyp) < 0 || cosm_match_section(kw, &hyp, e->asr.match, &hits) < 0 ||
-        cosm_score_section(pol, &hits, s) < 0)
+        cosm_score_section(pol, e->clf, &hits, s) < 0)
         rc = cosm_fail(err, COSM_ERR_INTERNAL, "out of memory");
     cosm_hits_clear(&hits);
     cosm_hyp_clear(&hyp);

@@ -76,6 +76,8 @@ typedef struct cosm_scene_info {
     size_t n_keywords;
     cosm_lib_result_t *libs;
     size_t n_libs;
+    const char *stage; /* which stage set the score: "Library" (a keyword library hit) or
+                          "Classifier" (the trained model); static string, NULL when unset */
 } cosm_scene_info_t;
 
 /* A recognised word with absolute times in the file. */

@@ -113,6 +113,7 @@ struct cosm_engine {
     cosm_limits_t limits;
     cosm_asr_conf_t asr;
     bool clips;
+    struct cosm_classifier *clf; /* the trained judging stage; NULL when "classifier": false */
 };
 
 /* Parses one library file ("phrase, SubLabel, weight" lines) of the given scene. */
@@ -204,8 +205,12 @@ int cosm_hits_add(cosm_hits_t *h, const cosm_entry_t *e, const cosm_library_t *l
 /* Score of one scene from its hits: 100 * (1 - prod(1 - weight*confidence/100)), rounded. */
 int cosm_scene_score(const cosm_hits_t *hits, int scene);
 int cosm_band(const cosm_policy_t *pol, int score);
-/* Fills a section's per-scene infos, Result, Label and SubLabel from its hits. */
-int cosm_score_section(const cosm_policy_t *pol, const cosm_hits_t *hits, cosm_section_t *s);
+/* Fills a section's per-scene infos, Result, Label and SubLabel from its keyword hits and, when clf
+ * is not NULL, the classifier's calibrated scores of sec->text: each scene scores the higher of the
+ * two, so a library hit still forces its scene. When the classifier decides a flagged scene, its
+ * Keywords are the words that weighed most and its SubLabel the best-fitting one. */
+int cosm_score_section(const cosm_policy_t *pol, const struct cosm_classifier *clf,
+                       const cosm_hits_t *hits, cosm_section_t *s);
 /* Job-level infos, Result and Label: worst over sections (and list hits). */
 int cosm_score_job(const cosm_policy_t *pol, cosm_result_t *r);
 void cosm_scene_info_clear(cosm_scene_info_t *i);

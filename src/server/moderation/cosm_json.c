@@ -30,7 +30,8 @@ static bool add_info(cJSON *parent, int scene, const cosm_scene_info_t *i, bool 
         !cJSON_AddNumberToObject(o, "Score", i->score) ||
         !cJSON_AddStringToObject(o, "Label", i->label ? i->label : "") ||
         !cJSON_AddStringToObject(o, "Category", i->sub_label ? i->sub_label : "") ||
-        !cJSON_AddStringToObject(o, "SubLabel", i->sub_label ? i->sub_label : ""))
+        !cJSON_AddStringToObject(o, "SubLabel", i->sub_label ? i->sub_label : "") ||
+        (i->stage && !cJSON_AddStringToObject(o, "Stage", i->stage)))
         return false;
     if (!section)
         return true;

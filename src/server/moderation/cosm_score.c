@@ -1,6 +1,7 @@
 /* cosm_score: turns keyword hits into per-scene scores (0..100), HitFlag/Result with the policy's
  * bands (default 0-60 normal, 61-90 suspected, 91-100 violating), keyword and library lists, and
  * the worst-scene Label of a section and of the whole job. */
+#include "cosm_classifier.h"
 #include "cosm_internal.h"
 
 #include <math.h>
@@ -92,14 +93,43 @@ static int worst_scene(const cosm_scene_info_t *info)
     return best;
 }
 
-int cosm_score_section(const cosm_policy_t *pol, const cosm_hits_t *hits, cosm_section_t *sec)
+#define EXPLAIN_WORDS 3
+
+/* The classifier's verdict on a scene replaces the keyword one: label, sub-label, keywords. */
+static int classifier_decides(const struct cosm_classifier *clf, int scene, const char *text,
+                              cosm_scene_info_t *info)
 {
+    char *words[EXPLAIN_WORDS];
+    size_t n = cosm_classifier_explain(clf, scene, text, words, EXPLAIN_WORDS);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rc == 0 && add_unique(&info->keywords, &info->n_keywords, words[i]) < 0)
+            rc = -1;
+    if (rc == 0 && (set_str(&info->label, n ? words[0] : "") < 0 ||
+                    set_str(&info->sub_label, cosm_classifier_sub_label(clf, scene, text)) < 0))
+        rc = -1;
+    for (size_t i = 0; i < n; i++)
+        free(words[i]);
+    return rc;
+}
+
+int cosm_score_section(const cosm_policy_t *pol, const struct cosm_classifier *clf,
+                       const cosm_hits_t *hits, cosm_section_t *sec)
+{
+    double p[COSM_SCENE_COUNT] = {0};
+    const char *text = sec->text ? sec->text : "";
+    if (clf && cosm_classifier_probs(clf, text, p) < 0)
+        return -1;
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {
         cosm_scene_info_t *info = &sec->info[s];
         info->audited = pol->scenes[s];
         if (!info->audited)
             continue;
-        info->score = cosm_scene_score(hits, s);
+        int kscore = cosm_scene_score(hits, s);
+        int mscore = clf ? cosm_calibrated_score(p[s], clf->suspect_p[s], clf->violate_p[s]) : 0;
+        bool model = clf && mscore > kscore;
+        info->score = model ? mscore : kscore;
+        info->stage = model ? "Classifier" : "Library";
         info->hit_flag = cosm_band(pol, info->score);
         const cosm_hit_t *top = NULL;
         for (size_t i = 0; i < hits->n; i++) {
@@ -114,6 +144,10 @@ int cosm_score_section(const cosm_policy_t *pol, const cosm_hits_t *hits, cosm_s
         }
         if (set_str(&info->label, top ? top->entry->phrase : "") < 0 ||
             set_str(&info->sub_label, top ? top->entry->sub_label : "") < 0)
+            return -1;
+        /* Library hits stay the evidence when there are any; otherwise the model's own words. */
+        if (model && !top && info->hit_flag != COSM_RESULT_NORMAL &&
+            classifier_decides(clf, s, text, info) < 0)
             return -1;
     }
     int w = worst_scene(sec->info);
@@ -146,6 +180,7 @@ int cosm_score_job(const cosm_policy_t *pol, cosm_result_t *r)
                         return -1;
         }
         info->score = top ? top->score : 0;
+        info->stage = top ? top->stage : NULL;
         if (set_str(&info->label, top ? top->label : "") < 0 ||
             set_str(&info->sub_label, top ? top->sub_label : "") < 0)
             return -1;

@@ -164,6 +164,15 @@ static void test_failures(void **st)
     e = slurp(errf);
     assert_non_null(strstr(e, "max_ms"));
     free(e);
+    /* A missing classifier model: refuses to start, naming the file and how to rebuild it. */
+    f = fopen(p, "w");
+    fputs("{\"moderation\": {\"classifier\": \"/nonexistent/classifier.model\"}}", f);
+    fclose(f);
+    assert_int_equal(run(args), 2);
+    e = slurp(errf);
+    assert_non_null(strstr(e, "/nonexistent/classifier.model"));
+    assert_non_null(strstr(e, "make"));
+    free(e);
     f = fopen(p, "w");
     fputs("{\"moderation\": {\"models\": {\"decoder_options\": {\"no-such-option\": 1}}}}", f);
     fclose(f);

@@ -309,7 +309,7 @@ static void test_scores(void **s)
     cosm_result_t *r = calloc(1, sizeof(*r));
     r->sections = calloc(2, sizeof(*r->sections));
     r->n_sections = 2;
-    assert_int_equal(cosm_score_section(&pol, &h, &r->sections[1]), 0);
+    assert_int_equal(cosm_score_section(&pol, NULL, &h, &r->sections[1]), 0);
     cosm_section_t *sec = &r->sections[1];
     assert_int_equal(sec->result, COSM_RESULT_VIOLATING);
     assert_string_equal(sec->label, "Ads");
@@ -322,7 +322,7 @@ static void test_scores(void **s)
     assert_int_equal(sec->info[COSM_SCENE_ABUSE].score, 0);
     assert_false(sec->info[COSM_SCENE_TEENAGER].audited);
     cosm_hits_t none = {0};
-    assert_int_equal(cosm_score_section(&pol, &none, &r->sections[0]), 0);
+    assert_int_equal(cosm_score_section(&pol, NULL, &none, &r->sections[0]), 0);
     assert_string_equal(r->sections[0].label, "Normal");
     assert_int_equal(r->sections[0].result, COSM_RESULT_NORMAL);
 
@@ -340,13 +340,13 @@ static void test_scores(void **s)
     cosm_result_t *r2 = calloc(1, sizeof(*r2));
     r2->sections = calloc(1, sizeof(*r2->sections));
     r2->n_sections = 1;
-    cosm_score_section(&strict, &h, &r2->sections[0]);
+    cosm_score_section(&strict, NULL, &h, &r2->sections[0]);
     assert_string_equal(r2->sections[0].label, "Ads");
     cosm_hits_t porn_only = {0};
     cosm_hits_add(&porn_only, &a, &lib, 0.8);
     cosm_hits_add(&porn_only, &c, &lib, 1.0);
     cosm_section_t s2 = {0};
-    cosm_score_section(&strict, &porn_only, &s2);
+    cosm_score_section(&strict, NULL, &porn_only, &s2);
     assert_string_equal(s2.label, "Porn");
     assert_int_equal(s2.result, COSM_RESULT_VIOLATING);
     for (int k = 0; k < COSM_SCENE_COUNT; k++)

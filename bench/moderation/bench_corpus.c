@@ -1,0 +1,383 @@
+/* bench_corpus: the labelled corpus (data/moderation/corpus) through the moderation engine.
+ *   text   SPLIT FILES...  judges each sentence as text: trained classifier vs keyword libraries
+ *   speech SPLIT FILES...  speaks each sentence (--voices), moderates the audio with both engines
+ *   hear   SPLIT FILES...  speaks and recognises each sentence, appends "Scene SubLabel voice
+ *                          sentence transcript" rows to --out (skips rows already there)
+ * Options: --voices slt,kal,espeak  --rotate (one voice per sentence, chosen by its hash)
+ *          --jobs N  --out FILE  --limit N  --model FILE. SPLIT is train, dev, test or a,b list. */
+#include "cosm_classifier.h"
+#include "cosm_dataset.h"
+#include "cosm_internal.h"
+#include "cosm_testaudio.h"
+
+#include <getopt.h>
+#include <libavutil/log.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N_LABELS (COSM_SCENE_COUNT + 1)
+
+typedef struct opts {
+    const char *voices, *out, *model;
+    bool rotate;
+    int jobs;
+    size_t limit;
+    bool split[3];
+} opts_t;
+
+/* ---- tallies ---------------------------------------------------------------------------------
+ */
+typedef struct tally {
+    size_t pos[COSM_SCENE_COUNT], hit[COSM_SCENE_COUNT]; /* violating rows, flagged as their scene */
+    size_t flagged_as[COSM_SCENE_COUNT];                 /* rows flagged with Label == scene */
+    size_t right_label[COSM_SCENE_COUNT];                /* ... of which are of that scene */
+    size_t clean, clean_fp, near, near_fp;
+} tally_t;
+
+static void count(tally_t *t, const cosm_sample_t *s, int result, const char *label,
+                  const int *hit_flags)
+{
+    int lab = cosm_scene_from_name(label);
+    if (result != COSM_RESULT_NORMAL && lab >= 0) {
+        t->flagged_as[lab]++;
+        t->right_label[lab] += s->label == lab;
+    }
+    if (s->label == COSM_LABEL_NORMAL) {
+        bool near = strncmp(s->sub_label, "Near", 4) == 0;
+        t->clean++;
+        t->clean_fp += result != COSM_RESULT_NORMAL;
+        t->near += near;
+        t->near_fp += near && result != COSM_RESULT_NORMAL;
+    } else {
+        t->pos[s->label]++;
+        t->hit[s->label] += hit_flags[s->label] != COSM_RESULT_NORMAL;
+    }
+}
+
+static double pct(size_t a, size_t b)
+{
+    return b ? 100.0 * (double)a / (double)b : 0;
+}
+
+static void print_tally(const char *what, const tally_t *t)
+{
+    size_t pos = 0, hit = 0;
+    printf("\n### %s\n\n| scene | recall | precision (Label) |\n|---|---|---|\n", what);
+    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+        pos += t->pos[s];
+        hit += t->hit[s];
+        printf("| %s | %zu/%zu = %.0f%% | %zu/%zu = %.0f%% |\n", cosm_scene_name(s), t->hit[s],
+               t->pos[s], pct(t->hit[s], t->pos[s]), t->right_label[s], t->flagged_as[s],
+               pct(t->right_label[s], t->flagged_as[s]));
+    }
+    printf("| **all** | **%zu/%zu = %.1f%%** | |\n\n", hit, pos, pct(hit, pos));
+    printf("clean flagged: %zu/%zu = %.1f%%; near misses flagged: %zu/%zu = %.1f%%\n", t->clean_fp,
+           t->clean, pct(t->clean_fp, t->clean), t->near_fp, t->near, pct(t->near_fp, t->near));
+    fflush(stdout);
+}
+
+/* ---- engines ---------------------------------------------------------------------------------
+ */
+static cosm_engine_t *engine(const opts_t *o, bool classifier)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddBoolToObject(c, "clips", false);
+    if (!classifier)
+        cJSON_AddBoolToObject(c, "classifier", false);
+    else if (o->model)
+        cJSON_AddStringToObject(c, "classifier", o->model);
+    cosm_error_t err = {0};
+    cosm_engine_t *e = cosm_engine_new(c, COSM_BENCH_LIBRARY_DIR, &err);
+    cJSON_Delete(c);
+    if (!e)
+        fprintf(stderr, "bench_corpus: %s\n", err.message);
+    return e;
+}
+
+/* The verdict of a text as the engine would give for a section recognised as exactly that text
+ * (keywords matched as words). */
+static int judge_text(const cosm_engine_t *e, const cosm_kwtable_t *kw, const char *text,
+                      cosm_section_t *sec)
+{
+    cosm_hyp_t h = {0};
+    size_t n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == ' ';
+    h.w = calloc(n + 1, sizeof(*h.w));
+    char *copy = strdup(text), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        h.w[h.n].word = strdup(w);
+        h.w[h.n++].phones = strdup("");
+    }
+    free(copy);
+    cosm_hits_t hits = {0};
+    memset(sec, 0, sizeof(*sec));
+    sec->text = strdup(text);
+    int rc = cosm_match_section(kw, &h, COSM_MATCH_TEXT, &hits) < 0 ||
+                     cosm_score_section(&e->policies[0], e->clf, &hits, sec) < 0
+                 ? -1
+                 : 0;
+    cosm_hits_clear(&hits);
+    cosm_hyp_clear(&h);
+    return rc;
+}
+
+static void section_free(cosm_section_t *s)
+{
+    free(s->text);
+    free(s->sub_label);
+    for (int k = 0; k < COSM_SCENE_COUNT; k++)
+        cosm_scene_info_clear(&s->info[k]);
+}
+
+static int run_text(const opts_t *o, const cosm_dataset_t *d)
+{
+    cosm_engine_t *e[2] = {engine(o, true), engine(o, false)};
+    if (!e[0] || !e[1])
+        return 1;
+    static const char *const names[2] = {"classifier + libraries", "keyword libraries only"};
+    for (int k = 0; k < 2; k++) {
+        cosm_kwtable_t kw = {0};
+        cosm_kwtable_build(NULL, e[k], &e[k]->policies[0], &kw);
+        tally_t t = {0};
+        for (size_t i = 0; i < d->n; i++) {
+            const cosm_sample_t *s = &d->s[i];
+            if (!o->split[s->split] || s->voice[0])
+                continue;
+            cosm_section_t sec;
+            if (judge_text(e[k], &kw, s->text, &sec) < 0)
+                return 1;
+            int flags[COSM_SCENE_COUNT];
+            for (int c = 0; c < COSM_SCENE_COUNT; c++)
+                flags[c] = sec.info[c].hit_flag;
+            count(&t, s, sec.result, sec.label, flags);
+            if (getenv("BENCH_VERBOSE") && k == 0 &&
+                ((s->label == COSM_LABEL_NORMAL) != (sec.result == COSM_RESULT_NORMAL) ||
+                 (s->label != COSM_LABEL_NORMAL && !flags[s->label])))
+                fprintf(stderr, "  %s/%s -> %s: %s\n", cosm_label_name(s->label), s->sub_label,
+                        sec.label, s->text);
+            section_free(&sec);
+        }
+        cosm_kwtable_clear(&kw);
+        print_tally(names[k], &t);
+    }
+    cosm_engine_free(e[0]);
+    cosm_engine_free(e[1]);
+    return 0;
+}
+
+/* ---- speech (hear and speech modes) ------------------------------------------------------------
+ */
+typedef struct item {
+    const cosm_sample_t *s;
+    const char *voice;
+} item_t;
+
+typedef struct shared {
+    const opts_t *o;
+    cosm_engine_t *e[2]; /* [0] classifier (speech mode only), [1] keywords only */
+    item_t *items;
+    size_t n, next;
+    pthread_mutex_t mu;
+    FILE *out;
+    tally_t t[2];
+    double audio_s, proc_s[2];
+    size_t failed;
+} shared_t;
+
+static void *speech_worker(void *arg)
+{
+    shared_t *sh = arg;
+    bool hear = sh->out != NULL;
+    cosm_error_t err = {0};
+    cosm_worker_t *w[2] = {NULL, NULL};
+    for (int k = hear ? 1 : 0; k < 2; k++)
+        if (!(w[k] = cosm_worker_new(sh->e[k], &err)))
+            fprintf(stderr, "bench_corpus: %s\n", err.message);
+    char *dir = ta_tempdir();
+    for (;;) {
+        pthread_mutex_lock(&sh->mu);
+        size_t i = sh->next++;
+        pthread_mutex_unlock(&sh->mu);
+        if (i >= sh->n || !dir || !w[1])
+            break;
+        const item_t *it = &sh->items[i];
+        char wav[600];
+        snprintf(wav, sizeof(wav), "%s/say.wav", dir);
+        cosm_result_t *r[2] = {NULL, NULL};
+        bool ok = ta_say(dir, it->voice, it->s->source, wav);
+        for (int k = hear ? 1 : 0; ok && k < 2; k++)
+            ok = cosm_moderate_file(w[k], wav, NULL, &r[k], &err) == COSM_OK;
+        pthread_mutex_lock(&sh->mu);
+        if (!ok) {
+            sh->failed++;
+        } else if (hear) {
+            fprintf(sh->out, "%s\t%s\t%s\t%s\t%s\n", cosm_label_name(it->s->label),
+                    it->s->sub_label, it->voice, it->s->source, r[1]->audio_text);
+            fflush(sh->out);
+        } else {
+            sh->audio_s += r[0]->duration_ms / 1000.0;
+            for (int k = 0; k < 2; k++) {
+                int flags[COSM_SCENE_COUNT];
+                for (int c = 0; c < COSM_SCENE_COUNT; c++)
+                    flags[c] = r[k]->info[c].hit_flag;
+                count(&sh->t[k], it->s, r[k]->result, r[k]->label, flags);
+                sh->proc_s[k] += r[k]->total_seconds;
+            }
+            if (getenv("BENCH_VERBOSE"))
+                fprintf(stderr, "  %s %s/%s -> %s | %s: \"%s\" heard \"%s\"\n", it->voice,
+                        cosm_label_name(it->s->label), it->s->sub_label, r[0]->label,
+                        r[1]->label, it->s->source, r[0]->audio_text);
+        }
+        pthread_mutex_unlock(&sh->mu);
+        cosm_result_free(r[0]);
+        cosm_result_free(r[1]);
+    }
+    if (dir) {
+        ta_rmtree(dir);
+        free(dir);
+    }
+    cosm_worker_free(w[0]);
+    cosm_worker_free(w[1]);
+    return NULL;
+}
+
+/* Rows already heard (voice + sentence) in the output file, to skip them. */
+static bool already(const cosm_dataset_t *done, const char *voice, const char *source)
+{
+    for (size_t i = 0; i < done->n; i++)
+        if (strcmp(done->s[i].voice, voice) == 0 && strcmp(done->s[i].source, source) == 0)
+            return true;
+    return false;
+}
+
+static int run_speech(const opts_t *o, const cosm_dataset_t *d, bool hear)
+{
+    shared_t sh = {.o = o};
+    pthread_mutex_init(&sh.mu, NULL);
+    cosm_dataset_t done = {0};
+    cosm_error_t err = {0};
+    if (hear) {
+        if (!o->out) {
+            fprintf(stderr, "bench_corpus: hear needs --out FILE\n");
+            return 2;
+        }
+        FILE *probe = fopen(o->out, "r");
+        if (probe) {
+            fclose(probe);
+            if (cosm_dataset_load(&done, o->out, &err) != COSM_OK) {
+                fprintf(stderr, "bench_corpus: %s\n", err.message);
+                return 1;
+            }
+        }
+        if (!(sh.out = fopen(o->out, "a")))
+            return 1;
+    }
+    char vbuf[128];
+    const char *voices[8];
+    size_t nv = 0;
+    snprintf(vbuf, sizeof(vbuf), "%s", o->voices);
+    char *save = NULL;
+    for (char *v = strtok_r(vbuf, ",", &save); v && nv < 8; v = strtok_r(NULL, ",", &save))
+        voices[nv++] = v;
+    sh.items = calloc(d->n * nv + 1, sizeof(*sh.items));
+    for (size_t i = 0; i < d->n; i++) {
+        const cosm_sample_t *s = &d->s[i];
+        if (!o->split[s->split] || s->voice[0])
+            continue;
+        for (size_t v = 0; v < nv; v++) {
+            if (o->rotate && v != (cosm_hash64(s->source) / 10) % nv)
+                continue;
+            if (hear && already(&done, voices[v], s->source))
+                continue;
+            if (o->limit && sh.n >= o->limit)
+                break;
+            sh.items[sh.n++] = (item_t){s, voices[v]};
+        }
+    }
+    fprintf(stderr, "bench_corpus: %zu clips to speak\n", sh.n);
+    sh.e[1] = engine(o, false);
+    sh.e[0] = hear ? NULL : engine(o, true);
+    if (!sh.e[1] || (!hear && !sh.e[0]))
+        return 1;
+    pthread_t th[16];
+    int nj = o->jobs < 1 ? 1 : o->jobs > 16 ? 16 : o->jobs;
+    for (int j = 0; j < nj; j++)
+        pthread_create(&th[j], NULL, speech_worker, &sh);
+    for (int j = 0; j < nj; j++)
+        pthread_join(th[j], NULL);
+    if (!hear) {
+        printf("\nvoices %s, %zu clips, %.1f s of audio, %zu failed\n", o->voices, sh.n,
+               sh.audio_s, sh.failed);
+        print_tally("classifier + libraries (spoken)", &sh.t[0]);
+        printf("RTF %.3f\n", sh.proc_s[0] / (sh.audio_s > 0 ? sh.audio_s : 1));
+        print_tally("keyword libraries only (spoken)", &sh.t[1]);
+        printf("RTF %.3f\n", sh.proc_s[1] / (sh.audio_s > 0 ? sh.audio_s : 1));
+    } else {
+        fclose(sh.out);
+        fprintf(stderr, "bench_corpus: %zu failed\n", sh.failed);
+    }
+    cosm_engine_free(sh.e[0]);
+    cosm_engine_free(sh.e[1]);
+    cosm_dataset_clear(&done);
+    free(sh.items);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"voices", required_argument, NULL, 'v'}, {"rotate", no_argument, NULL, 'r'},
+        {"jobs", required_argument, NULL, 'j'},   {"out", required_argument, NULL, 'o'},
+        {"limit", required_argument, NULL, 'l'},  {"model", required_argument, NULL, 'm'},
+        {NULL, 0, NULL, 0}};
+    opts_t o = {.voices = "slt,kal,espeak", .jobs = 2};
+    int c;
+    while ((c = getopt_long(argc, argv, "v:rj:o:l:m:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'v':
+            o.voices = optarg;
+            break;
+        case 'r':
+            o.rotate = true;
+            break;
+        case 'j':
+            o.jobs = atoi(optarg);
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
+        case 'l':
+            o.limit = (size_t)atol(optarg);
+            break;
+        case 'm':
+            o.model = optarg;
+            break;
+        default:
+            return 2;
+        }
+    }
+    if (argc - optind < 3) {
+        fprintf(stderr, "usage: bench_corpus text|speech|hear SPLIT[,SPLIT] [options] FILE...\n");
+        return 2;
+    }
+    const char *mode = argv[optind], *splits = argv[optind + 1];
+    for (int s = 0; s < 3; s++)
+        o.split[s] = strstr(splits, cosm_split_name((cosm_split_t)s)) != NULL;
+    av_log_set_level(AV_LOG_QUIET);
+    cosm_dataset_t d = {0};
+    cosm_error_t err = {0};
+    for (int i = optind + 2; i < argc; i++)
+        if (cosm_dataset_load(&d, argv[i], &err) != COSM_OK) {
+            fprintf(stderr, "bench_corpus: %s\n", err.message);
+            return 1;
+        }
+    int rc = strcmp(mode, "text") == 0     ? run_text(&o, &d)
+             : strcmp(mode, "speech") == 0 ? run_speech(&o, &d, false)
+             : strcmp(mode, "hear") == 0   ? run_speech(&o, &d, true)
+                                           : 2;
+    cosm_dataset_clear(&d);
+    return rc;
+}
