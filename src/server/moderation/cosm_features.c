@@ -140,7 +140,8 @@ int cosm_features(const char *text, int bits, double bias, cosm_fvec_t *v)
     if (rep_cue && push(v, slot(fnv(tagged('q'), "report", 6), bits), W_CUE) < 0)
         return -1;
     /* Same slot twice: add the values; then scale to unit length. */
-    qsort(v->x, v->n, sizeof(*v->x), cmp_node);
+    if (v->n > 1)
+        qsort(v->x, v->n, sizeof(*v->x), cmp_node);
     size_t o = 0;
     for (size_t i = 0; i < v->n; i++) {
         if (o && v->x[o - 1].index == v->x[i].index)

@@ -239,7 +239,8 @@ static void sub_tables(FILE *o, const cosm_dataset_t *d)
                                    ? -1e9
                                    : log((wc[j].n_sub + 0.5) / (n_sub + 1.0)) -
                                          log((wc[j].n_other + 0.5) / (n_other + 1.0));
-            qsort(wc, nw, sizeof(*wc), cmp_weight);
+            if (nw > 1)
+                qsort(wc, nw, sizeof(*wc), cmp_weight);
             fprintf(o, "sub %s %s %.4f", cosm_scene_name(s), subs[k],
                     log((double)n_sub / (double)total));
             for (size_t j = 0; j < nw && j < COSM_SUB_WORDS && wc[j].weight > 0; j++)
