@@ -30,9 +30,10 @@ typedef struct opts {
 /* ---- tallies ---------------------------------------------------------------------------------
  */
 typedef struct tally {
-    size_t pos[COSM_SCENE_COUNT], hit[COSM_SCENE_COUNT]; /* violating rows, flagged as their scene */
-    size_t flagged_as[COSM_SCENE_COUNT];                 /* rows flagged with Label == scene */
-    size_t right_label[COSM_SCENE_COUNT];                /* ... of which are of that scene */
+    size_t pos[COSM_SCENE_COUNT],
+        hit[COSM_SCENE_COUNT];            /* violating rows, flagged as their scene */
+    size_t flagged_as[COSM_SCENE_COUNT];  /* rows flagged with Label == scene */
+    size_t right_label[COSM_SCENE_COUNT]; /* ... of which are of that scene */
     size_t clean, clean_fp, near, near_fp;
 } tally_t;
 
@@ -96,34 +97,6 @@ static cosm_engine_t *engine(const opts_t *o, bool classifier)
     return e;
 }
 
-/* The verdict of a text as the engine would give for a section recognised as exactly that text
- * (keywords matched as words). */
-static int judge_text(const cosm_engine_t *e, const cosm_kwtable_t *kw, const char *text,
-                      cosm_section_t *sec)
-{
-    cosm_hyp_t h = {0};
-    size_t n = 0;
-    for (const char *p = text; *p; p++)
-        n += *p == ' ';
-    h.w = calloc(n + 1, sizeof(*h.w));
-    char *copy = strdup(text), *save = NULL;
-    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-        h.w[h.n].word = strdup(w);
-        h.w[h.n++].phones = strdup("");
-    }
-    free(copy);
-    cosm_hits_t hits = {0};
-    memset(sec, 0, sizeof(*sec));
-    sec->text = strdup(text);
-    int rc = cosm_match_section(kw, &h, COSM_MATCH_TEXT, &hits) < 0 ||
-                     cosm_score_section(&e->policies[0], e->clf, &hits, sec) < 0
-                 ? -1
-                 : 0;
-    cosm_hits_clear(&hits);
-    cosm_hyp_clear(&h);
-    return rc;
-}
-
 static void section_free(cosm_section_t *s)
 {
     free(s->text);
@@ -147,7 +120,7 @@ static int run_text(const opts_t *o, const cosm_dataset_t *d)
             if (!o->split[s->split] || s->voice[0])
                 continue;
             cosm_section_t sec;
-            if (judge_text(e[k], &kw, s->text, &sec) < 0)
+            if (cosm_judge_text(e[k], &e[k]->policies[0], &kw, s->text, &sec) < 0)
                 return 1;
             int flags[COSM_SCENE_COUNT];
             for (int c = 0; c < COSM_SCENE_COUNT; c++)
@@ -228,8 +201,8 @@ static void *speech_worker(void *arg)
             }
             if (getenv("BENCH_VERBOSE"))
                 fprintf(stderr, "  %s %s/%s -> %s | %s: \"%s\" heard \"%s\"\n", it->voice,
-                        cosm_label_name(it->s->label), it->s->sub_label, r[0]->label,
-                        r[1]->label, it->s->source, r[0]->audio_text);
+                        cosm_label_name(it->s->label), it->s->sub_label, r[0]->label, r[1]->label,
+                        it->s->source, r[0]->audio_text);
         }
         pthread_mutex_unlock(&sh->mu);
         cosm_result_free(r[0]);
@@ -309,8 +282,8 @@ static int run_speech(const opts_t *o, const cosm_dataset_t *d, bool hear)
     for (int j = 0; j < nj; j++)
         pthread_join(th[j], NULL);
     if (!hear) {
-        printf("\nvoices %s, %zu clips, %.1f s of audio, %zu failed\n", o->voices, sh.n,
-               sh.audio_s, sh.failed);
+        printf("\nvoices %s, %zu clips, %.1f s of audio, %zu failed\n", o->voices, sh.n, sh.audio_s,
+               sh.failed);
         print_tally("classifier + libraries (spoken)", &sh.t[0]);
         printf("RTF %.3f\n", sh.proc_s[0] / (sh.audio_s > 0 ? sh.audio_s : 1));
         print_tally("keyword libraries only (spoken)", &sh.t[1]);
@@ -328,11 +301,13 @@ static int run_speech(const opts_t *o, const cosm_dataset_t *d, bool hear)
 
 int main(int argc, char **argv)
 {
-    static const struct option lo[] = {
-        {"voices", required_argument, NULL, 'v'}, {"rotate", no_argument, NULL, 'r'},
-        {"jobs", required_argument, NULL, 'j'},   {"out", required_argument, NULL, 'o'},
-        {"limit", required_argument, NULL, 'l'},  {"model", required_argument, NULL, 'm'},
-        {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"voices", required_argument, NULL, 'v'},
+                                       {"rotate", no_argument, NULL, 'r'},
+                                       {"jobs", required_argument, NULL, 'j'},
+                                       {"out", required_argument, NULL, 'o'},
+                                       {"limit", required_argument, NULL, 'l'},
+                                       {"model", required_argument, NULL, 'm'},
+                                       {NULL, 0, NULL, 0}};
     opts_t o = {.voices = "slt,kal,espeak", .jobs = 2};
     int c;
     while ((c = getopt_long(argc, argv, "v:rj:o:l:m:", lo, NULL)) != -1) {
@@ -344,13 +319,13 @@ int main(int argc, char **argv)
             o.rotate = true;
             break;
         case 'j':
-            o.jobs = atoi(optarg);
+            o.jobs = (int)strtol(optarg, NULL, 10);
             break;
         case 'o':
             o.out = optarg;
             break;
         case 'l':
-            o.limit = (size_t)atol(optarg);
+            o.limit = (size_t)strtoul(optarg, NULL, 10);
             break;
         case 'm':
             o.model = optarg;

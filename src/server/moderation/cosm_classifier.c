@@ -5,7 +5,7 @@
 #include "cosm_dataset.h"
 #include "cosm_internal.h"
 
-#include <inttypes.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,7 +85,7 @@ static int parse_trailer(cosm_classifier_t *c, char *t, uint64_t *sum, bool *hav
         char name[32];
         double a, b;
         if (strncmp(line, "bits ", 5) == 0) {
-            c->bits = atoi(line + 5);
+            c->bits = (int)strtol(line + 5, NULL, 10);
         } else if (sscanf(line, "scene %31s %lf %lf", name, &a, &b) == 3) {
             int s = cosm_scene_from_name(name);
             if (s < 0 || !(a > 0 && a <= b && b < 1))
@@ -125,8 +125,9 @@ cosm_classifier_t *cosm_classifier_load(const char *path, cosm_error_t *err)
     char *tr = strstr(buf, "\n" TRAILER);
     if (!c || !tr) {
         free(buf);
-        return bad(c, err, path, c ? "is not a complete model (no calibration trailer)"
-                                   : "cannot be loaded (out of memory)");
+        return bad(c, err, path,
+                   c ? "is not a complete model (no calibration trailer)"
+                     : "cannot be loaded (out of memory)");
     }
     tr[1] = '\0'; /* the body: everything before the trailer */
     uint64_t body = cosm_hash64(buf), sum = 0;

@@ -59,8 +59,7 @@ cosm_classifier_t *cosm_classifier_load(const char *path, cosm_error_t *err);
 void cosm_classifier_free(cosm_classifier_t *c);
 
 /* Per-scene probabilities (independent one-vs-rest logistic outputs) of a normalised text. */
-int cosm_classifier_probs(const cosm_classifier_t *c, const char *text,
-                          double p[COSM_SCENE_COUNT]);
+int cosm_classifier_probs(const cosm_classifier_t *c, const char *text, double p[COSM_SCENE_COUNT]);
 /* Calibrated score 0..100 of a probability: [0, suspect) -> 0..60, [suspect, violate) -> 61..90,
  * [violate, 1] -> 91..100; non-decreasing in p. */
 int cosm_calibrated_score(double p, double suspect_p, double violate_p);

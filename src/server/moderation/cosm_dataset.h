@@ -1,6 +1,7 @@
 /* cosm_dataset: the labelled moderation corpus (data/moderation/corpus): sentence files
  * ("Scene<TAB>SubLabel<TAB>text") and heard-transcript files ("Scene<TAB>SubLabel<TAB>voice<TAB>
- * source<TAB>transcript"), and the fixed train / dev / test split by a hash of the normalised text. */
+ * source<TAB>transcript"), and the fixed train / dev / test split by a hash of the normalised text.
+ */
 #ifndef COSM_DATASET_H
 #define COSM_DATASET_H
 
@@ -36,7 +37,8 @@ const char *cosm_split_name(cosm_split_t s);
 const char *cosm_label_name(int label);
 
 /* Appends the rows of one corpus file; '#' lines and blank lines are skipped. A row with a wrong
- * field count, an unknown scene or an empty text fails with COSM_ERR_CONFIG naming file and line. */
+ * field count, an unknown scene or an empty text fails with COSM_ERR_CONFIG naming file and line.
+ */
 int cosm_dataset_load(cosm_dataset_t *d, const char *path, cosm_error_t *err);
 void cosm_dataset_clear(cosm_dataset_t *d);
 

@@ -68,10 +68,10 @@ size_t cosm_word_features(const char *word, size_t len, int bits, int *idx, size
 
 static bool is_negation(const char *w, size_t n)
 {
-    static const char *const neg[] = {"not",     "no",     "never", "don't", "dont",  "won't",
-                                      "can't",   "cannot", "didn't", "isn't", "aren't", "wasn't",
-                                      "nobody",  "nothing", "without", "stop",  "against", "shouldn't",
-                                      "doesn't", "never"};
+    static const char *const neg[] = {"not",    "no",      "never",     "don't",   "dont",
+                                      "won't",  "can't",   "cannot",    "didn't",  "isn't",
+                                      "aren't", "wasn't",  "nobody",    "nothing", "without",
+                                      "stop",   "against", "shouldn't", "doesn't", "never"};
     for (size_t i = 0; i < sizeof(neg) / sizeof(neg[0]); i++)
         if (strlen(neg[i]) == n && memcmp(neg[i], w, n) == 0)
             return true;

@@ -211,6 +211,10 @@ int cosm_band(const cosm_policy_t *pol, int score);
  * Keywords are the words that weighed most and its SubLabel the best-fitting one. */
 int cosm_score_section(const cosm_policy_t *pol, const struct cosm_classifier *clf,
                        const cosm_hits_t *hits, cosm_section_t *s);
+/* Scores a text as a section recognised as exactly those words (keywords matched as words):
+ * sec is zeroed and filled (free its text, sub_label and infos). Used by benchmarks and tests. */
+int cosm_judge_text(const cosm_engine_t *e, const cosm_policy_t *pol, const cosm_kwtable_t *kw,
+                    const char *text, cosm_section_t *sec);
 /* Job-level infos, Result and Label: worst over sections (and list hits). */
 int cosm_score_job(const cosm_policy_t *pol, cosm_result_t *r);
 void cosm_scene_info_clear(cosm_scene_info_t *i);

@@ -156,6 +156,33 @@ int cosm_score_section(const cosm_policy_t *pol, const struct cosm_classifier *c
     return set_str(&sec->sub_label, w < 0 ? "" : sec->info[w].sub_label);
 }
 
+int cosm_judge_text(const cosm_engine_t *e, const cosm_policy_t *pol, const cosm_kwtable_t *kw,
+                    const char *text, cosm_section_t *sec)
+{
+    cosm_hyp_t h = {0};
+    size_t n = 1;
+    for (const char *p = text; *p; p++)
+        n += *p == ' ';
+    memset(sec, 0, sizeof(*sec));
+    char *copy = cosm_strdup(text), *save = NULL;
+    h.w = calloc(n, sizeof(*h.w));
+    int rc = copy && h.w && (sec->text = cosm_strdup(text)) ? 0 : -1;
+    for (char *w = rc ? NULL : strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        h.w[h.n].word = cosm_strdup(w);
+        h.w[h.n].phones = cosm_strdup("");
+        if (!h.w[h.n++].word || !h.w[h.n - 1].phones)
+            rc = -1;
+    }
+    free(copy);
+    cosm_hits_t hits = {0};
+    if (rc == 0 && (cosm_match_section(kw, &h, COSM_MATCH_TEXT, &hits) < 0 ||
+                    cosm_score_section(pol, e->clf, &hits, sec) < 0))
+        rc = -1;
+    cosm_hits_clear(&hits);
+    cosm_hyp_clear(&h);
+    return rc;
+}
+
 int cosm_score_job(const cosm_policy_t *pol, cosm_result_t *r)
 {
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {

@@ -17,9 +17,7 @@
 #define SUSPECT_FP    0.006 /* share of clean dev rows a scene may mark suspected */
 #define VIOLATE_FP    0.002 /* ... or violating */
 #define MIN_SUB_COUNT 2
-#ifndef POS_WEIGHT
-#define POS_WEIGHT 4.0
-#endif
+#define POS_WEIGHT    4.0 /* weight of a scene's own sentences in its one-vs-rest problem */
 
 static void silent(const char *s)
 {
@@ -294,7 +292,7 @@ int main(int argc, char **argv)
         if (c == 'o')
             out = optarg;
         else if (c == 'b')
-            bits = atoi(optarg);
+            bits = (int)strtol(optarg, NULL, 10);
         else if (c == 'r')
             want_report = true;
         else
@@ -321,13 +319,13 @@ int main(int argc, char **argv)
     }
     struct problem prob = {.l = (int)tr.n, .n = (1 << bits) + 1, .y = tr.y, .x = tr.x, .bias = 1};
     static const double cs[] = {4, 16, 64, 256, 1024};
-    /* Each scene's sentences weigh as much as all clean ones in its one-vs-rest problem. */
+    /* Each scene's sentences weigh POS_WEIGHT times a negative in its one-vs-rest problem. */
     int wl[COSM_SCENE_COUNT];
     double wv[COSM_SCENE_COUNT];
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {
-        size_t pos = 0, neg = 0;
+        size_t pos = 0;
         for (size_t i = 0; i < tr.n; i++)
-            pos += (int)tr.y[i] == s, neg += (int)tr.y[i] != s;
+            pos += (int)tr.y[i] == s;
         wl[s] = s;
         wv[s] = pos ? POS_WEIGHT : 1;
     }
@@ -363,8 +361,9 @@ int main(int argc, char **argv)
     int cls[COSM_SCENE_COUNT];
     class_index(best, cls);
     if (best->nr_class != N_CLASSES) {
-        fprintf(stderr, "cosm-train: the train split holds %d classes, not %d (every scene and "
-                        "Normal need sentences)\n",
+        fprintf(stderr,
+                "cosm-train: the train split holds %d classes, not %d (every scene and "
+                "Normal need sentences)\n",
                 best->nr_class, N_CLASSES);
         return 1;
     }

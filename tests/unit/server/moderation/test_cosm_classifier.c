@@ -121,21 +121,7 @@ static void judge(cosm_engine_t *e, const char *text, cosm_section_t *sec)
 {
     cosm_kwtable_t kw = {0};
     assert_int_equal(cosm_kwtable_build(NULL, e, &e->policies[0], &kw), 0);
-    cosm_hyp_t h = {0};
-    h.w = calloc(64, sizeof(*h.w));
-    char *copy = strdup(text), *save = NULL;
-    for (char *w = strtok_r(copy, " ", &save); w && h.n < 64; w = strtok_r(NULL, " ", &save)) {
-        h.w[h.n].word = strdup(w);
-        h.w[h.n++].phones = strdup("");
-    }
-    free(copy);
-    cosm_hits_t hits = {0};
-    memset(sec, 0, sizeof(*sec));
-    sec->text = strdup(text);
-    assert_int_equal(cosm_match_section(&kw, &h, COSM_MATCH_TEXT, &hits), 0);
-    assert_int_equal(cosm_score_section(&e->policies[0], e->clf, &hits, sec), 0);
-    cosm_hits_clear(&hits);
-    cosm_hyp_clear(&h);
+    assert_int_equal(cosm_judge_text(e, &e->policies[0], &kw, text, sec), 0);
     cosm_kwtable_clear(&kw);
 }
 
@@ -154,11 +140,11 @@ static cosm_engine_t *engine(const char *json)
 static void test_library_forces_and_allow_list_clears(void **st)
 {
     (void)st;
-    cosm_engine_t *e = engine(
-        "{\"libraries\":[{\"name\":\"zoo\",\"scene\":\"Ads\",\"entries\":[{\"keyword\":"
-        "\"purple giraffe\",\"sub_label\":\"Brand\",\"weight\":95}]}],"
-        "\"lists\":[{\"name\":\"trusted\",\"type\":\"allow\",\"entities\":[\"u-1\"]}],"
-        "\"default_policy\":{\"libraries\":[\"zoo\"]}}");
+    cosm_engine_t *e =
+        engine("{\"libraries\":[{\"name\":\"zoo\",\"scene\":\"Ads\",\"entries\":[{\"keyword\":"
+               "\"purple giraffe\",\"sub_label\":\"Brand\",\"weight\":95}]}],"
+               "\"lists\":[{\"name\":\"trusted\",\"type\":\"allow\",\"entities\":[\"u-1\"]}],"
+               "\"default_policy\":{\"libraries\":[\"zoo\"]}}");
     assert_non_null(e->clf);
     cosm_result_t *r = calloc(1, sizeof(*r));
     r->sections = calloc(1, sizeof(*r->sections));

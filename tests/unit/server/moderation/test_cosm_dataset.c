@@ -91,8 +91,8 @@ static void test_corpus(void **st)
             if (!ok)
                 fail_msg("clean sentence with sub-label '%s': %s", s->sub_label, s->text);
         } else if (!strstr(subs[s->label], sub)) {
-            fail_msg("%s sentence with sub-label '%s': %s", cosm_label_name(s->label),
-                     s->sub_label, s->text);
+            fail_msg("%s sentence with sub-label '%s': %s", cosm_label_name(s->label), s->sub_label,
+                     s->text);
         }
         if (!spoken_form(s->source))
             fail_msg("not in spoken form (lower case words, 4-30): '%s'", s->source);
