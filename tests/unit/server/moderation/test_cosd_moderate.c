@@ -125,6 +125,25 @@ static void test_text_output_and_policy(void **st)
     cJSON_Delete(j);
 }
 
+/* cosd-moderate with a configuration file holding json exits 2; its message holds each needle. */
+static void refused_config(const char *path, const char *json, const char *needle,
+                           const char *needle2)
+{
+    char args[1600];
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(json, f);
+    fclose(f);
+    snprintf(args, sizeof(args), "'%s' --config '%s'", speech, path);
+    assert_int_equal(run(args), 2);
+    char *e = slurp(errf);
+    if (needle)
+        assert_non_null(strstr(e, needle));
+    if (needle2)
+        assert_non_null(strstr(e, needle2));
+    free(e);
+}
+
 static void test_failures(void **st)
 {
     (void)st;
@@ -156,34 +175,14 @@ static void test_failures(void **st)
     snprintf(args, sizeof(args), "'%s' --bogus", speech);
     assert_int_equal(run(args), 2);
     snprintf(p, sizeof(p), "%s/bad.json", dir);
-    f = fopen(p, "w");
-    fputs("{\"moderation\": {\"section\": {\"max_ms\": \"long\"}}}", f);
-    fclose(f);
-    snprintf(args, sizeof(args), "'%s' --config '%s'", speech, p);
-    assert_int_equal(run(args), 2);
-    e = slurp(errf);
-    assert_non_null(strstr(e, "max_ms"));
-    free(e);
+    refused_config(p, "{\"moderation\": {\"section\": {\"max_ms\": \"long\"}}}", "max_ms", NULL);
     /* A missing classifier model: refuses to start, naming the file and how to rebuild it. */
-    f = fopen(p, "w");
-    fputs("{\"moderation\": {\"classifier\": \"/nonexistent/classifier.model\"}}", f);
-    fclose(f);
-    assert_int_equal(run(args), 2);
-    e = slurp(errf);
-    assert_non_null(strstr(e, "/nonexistent/classifier.model"));
-    assert_non_null(strstr(e, "make"));
-    free(e);
-    f = fopen(p, "w");
-    fputs("{\"moderation\": {\"models\": {\"decoder_options\": {\"no-such-option\": 1}}}}", f);
-    fclose(f);
-    assert_int_equal(run(args), 2);
-    e = slurp(errf);
-    assert_non_null(strstr(e, "decoder_options"));
-    free(e);
-    f = fopen(p, "w");
-    fputs("{not json", f);
-    fclose(f);
-    assert_int_equal(run(args), 2);
+    refused_config(p, "{\"moderation\": {\"classifier\": \"/nonexistent/classifier.model\"}}",
+                   "/nonexistent/classifier.model", "make");
+    refused_config(p,
+                   "{\"moderation\": {\"models\": {\"decoder_options\": {\"no-such-option\": 1}}}}",
+                   "decoder_options", NULL);
+    refused_config(p, "{not json", NULL, NULL);
     snprintf(args, sizeof(args), "'%s' --config '%s/missing.json'", speech, dir);
     assert_int_equal(run(args), 2);
 }
