@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define MAX_MODEL_BYTES (256L * 1024 * 1024)
-#define TRAILER         "#cosm-classifier 1\n"
+#define TRAILER         "#cosm-classifier 2\n"
 
 static const char rebuild[] = "rebuild it with `make` (cosm-train makes it from "
                               "data/moderation/corpus) and install it with `make install`, or "
@@ -93,6 +93,10 @@ static int parse_trailer(cosm_classifier_t *c, char *t, uint64_t *sum, bool *hav
             c->suspect_p[s] = a;
             c->violate_p[s] = b;
             scenes++;
+        } else if (sscanf(line, "clear %lf", &a) == 1) {
+            if (!(a > 0 && a < 1))
+                return -1;
+            c->clear_p = a;
         } else if (strncmp(line, "sub ", 4) == 0) {
             if (add_sub(c, line) < 0)
                 return -1;
@@ -135,7 +139,7 @@ cosm_classifier_t *cosm_classifier_load(const char *path, cosm_error_t *err)
     bool have_sum = false;
     int scenes = parse_trailer(c, tr + 1, &sum, &have_sum);
     free(buf);
-    if (scenes != COSM_SCENE_COUNT || !have_sum)
+    if (scenes != COSM_SCENE_COUNT || !have_sum || !(c->clear_p > 0))
         return bad(c, err, path, "has a malformed calibration trailer");
     if (sum != body)
         return bad(c, err, path, "is corrupt (checksum mismatch)");
@@ -148,7 +152,7 @@ cosm_classifier_t *cosm_classifier_load(const char *path, cosm_error_t *err)
     if (c->m->nr_class != COSM_SCENE_COUNT + 1 || c->m->nr_feature != (1 << c->bits) ||
         c->m->bias < 0 || !check_probability_model(c->m))
         return bad(c, err, path, "is not a moderation model (classes, features or solver differ)");
-    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+    for (int s = 0; s <= COSM_SCENE_COUNT; s++) {
         c->cls[s] = -1;
         for (int k = 0; k < c->m->nr_class; k++)
             if (c->m->label[k] == s)
@@ -176,7 +180,8 @@ void cosm_classifier_free(cosm_classifier_t *c)
     free(c);
 }
 
-int cosm_classifier_probs(const cosm_classifier_t *c, const char *text, double p[COSM_SCENE_COUNT])
+int cosm_classifier_probs(const cosm_classifier_t *c, const char *text,
+                          double p[COSM_SCENE_COUNT + 1])
 {
     cosm_fvec_t v = {0};
     if (cosm_features(text, c->bits, c->m->bias, &v) < 0) {
@@ -185,7 +190,7 @@ int cosm_classifier_probs(const cosm_classifier_t *c, const char *text, double p
     }
     double dec[COSM_SCENE_COUNT + 1];
     predict_values(c->m, v.x, dec);
-    for (int s = 0; s < COSM_SCENE_COUNT; s++)
+    for (int s = 0; s <= COSM_SCENE_COUNT; s++)
         p[s] = 1.0 / (1.0 + exp(-dec[c->cls[s]]));
     cosm_fvec_clear(&v);
     return 0;
@@ -294,4 +299,12 @@ size_t cosm_classifier_explain(const cosm_classifier_t *c, int scene, const char
     }
     cosm_fvec_clear(&v);
     return nb;
+}
+
+double cosm_innocence(const double p[COSM_SCENE_COUNT + 1])
+{
+    double sum = 0;
+    for (int k = 0; k <= COSM_SCENE_COUNT; k++)
+        sum += p[k];
+    return sum > 0 ? p[COSM_SCENE_COUNT] / sum : 0;
 }

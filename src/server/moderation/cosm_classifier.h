@@ -29,9 +29,10 @@ void cosm_fvec_clear(cosm_fvec_t *v);
 
 /* ---- the model file (cosm_classifier.c) -------------------------------------------------------
  * A liblinear model text (one class per scene plus Normal) followed by a trailer:
- *   #cosm-classifier 1
+ *   #cosm-classifier 2
  *   bits 18
- *   scene <Name> <suspect_p> <violate_p>       (7 lines, calibrated on the dev split)
+ *   scene <Name> <suspect_p> <violate_p>       (7 lines, calibrated out of fold)
+ *   clear <p>     innocence (cosm_innocence) from which system-library hits do not count
  *   sub <Scene> <SubLabel> <prior> <word>:<weight> ...
  *   checksum <16 hex digits: FNV-1a 64 of every byte before "#cosm-classifier">
  */
@@ -47,8 +48,9 @@ typedef struct cosm_sub {
 typedef struct cosm_classifier {
     struct model *m;
     int bits;
-    int cls[COSM_SCENE_COUNT]; /* index of each scene in the model's classes */
+    int cls[COSM_SCENE_COUNT + 1]; /* index of each scene, then of Normal, in the model's classes */
     double suspect_p[COSM_SCENE_COUNT], violate_p[COSM_SCENE_COUNT];
+    double clear_p; /* innocence at or above which system-library hits do not count */
     cosm_sub_t *subs;
     size_t n_subs;
 } cosm_classifier_t;
@@ -58,8 +60,14 @@ typedef struct cosm_classifier {
 cosm_classifier_t *cosm_classifier_load(const char *path, cosm_error_t *err);
 void cosm_classifier_free(cosm_classifier_t *c);
 
-/* Per-scene probabilities (independent one-vs-rest logistic outputs) of a normalised text. */
-int cosm_classifier_probs(const cosm_classifier_t *c, const char *text, double p[COSM_SCENE_COUNT]);
+/* Per-scene probabilities (independent one-vs-rest logistic outputs) of a normalised text, then
+ * in p[COSM_SCENE_COUNT] the probability of the Normal class. */
+int cosm_classifier_probs(const cosm_classifier_t *c, const char *text,
+                          double p[COSM_SCENE_COUNT + 1]);
+/* How sure the model is that a text is innocent: the Normal class's share of the probabilities
+ * p (as cosm_classifier_probs gives them), 0..1. A text that one scene's output also claims gets
+ * about half, however high its own Normal output. */
+double cosm_innocence(const double p[COSM_SCENE_COUNT + 1]);
 /* Calibrated score 0..100 of a probability: [0, suspect) -> 0..60, [suspect, violate) -> 61..90,
  * [violate, 1] -> 91..100; non-decreasing in p. */
 int cosm_calibrated_score(double p, double suspect_p, double violate_p);

@@ -8,14 +8,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cosm_scene_score(const cosm_hits_t *hits, int scene)
+/* The model sets system-library evidence aside only with a sentence's worth of context. */
+#define CLEAR_MIN_WORDS 6
+
+static size_t words_of(const char *t)
+{
+    size_t n = 0;
+    for (const char *p = t; *p; p++)
+        n += *p != ' ' && (p == t || p[-1] == ' ');
+    return n;
+}
+
+/* Whether a hit counts: custom-library hits always; system-library hits unless the classifier
+ * judged the section innocent in context. */
+static bool counts(const cosm_hit_t *h, bool innocent)
+{
+    return !innocent || h->lib->lib_type != 1;
+}
+
+static int score_of(const cosm_hits_t *hits, int scene, bool innocent)
 {
     double keep = 1.0; /* probability that no hit is a real violation */
     for (size_t i = 0; i < hits->n; i++)
-        if (hits->h[i].entry->scene == scene)
+        if (hits->h[i].entry->scene == scene && counts(&hits->h[i], innocent))
             keep *= 1.0 - (hits->h[i].entry->weight / 100.0) * hits->h[i].confidence;
     int s = (int)lround(100.0 * (1.0 - keep));
     return s < 0 ? 0 : s > 100 ? 100 : s;
+}
+
+int cosm_scene_score(const cosm_hits_t *hits, int scene)
+{
+    return score_of(hits, scene, false);
 }
 
 int cosm_band(const cosm_policy_t *pol, int score)
@@ -116,25 +139,30 @@ static int classifier_decides(const struct cosm_classifier *clf, int scene, cons
 int cosm_score_section(const cosm_policy_t *pol, const struct cosm_classifier *clf,
                        const cosm_hits_t *hits, cosm_section_t *sec)
 {
-    double p[COSM_SCENE_COUNT] = {0};
+    double p[COSM_SCENE_COUNT + 1] = {0};
     const char *text = sec->text ? sec->text : "";
     if (clf && cosm_classifier_probs(clf, text, p) < 0)
         return -1;
+    bool innocent = clf && words_of(text) >= CLEAR_MIN_WORDS && cosm_innocence(p) >= clf->clear_p;
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {
         cosm_scene_info_t *info = &sec->info[s];
         info->audited = pol->scenes[s];
         if (!info->audited)
             continue;
-        int kscore = cosm_scene_score(hits, s);
+        /* Innocent context sets a scene's system hits aside only when the model does not also
+         * suspect that scene on its own. */
+        bool aside = innocent && p[s] < clf->suspect_p[s];
+        int kscore = score_of(hits, s, aside), all = score_of(hits, s, false);
         int mscore = clf ? cosm_calibrated_score(p[s], clf->suspect_p[s], clf->violate_p[s]) : 0;
-        bool model = clf && mscore > kscore;
-        info->score = model ? mscore : kscore;
+        /* The model decides when it scores higher, or when it set system hits aside. */
+        bool model = clf && (mscore > kscore || (kscore < all && mscore >= kscore));
+        info->score = mscore > kscore ? mscore : kscore;
         info->stage = model ? "Classifier" : "Library";
         info->hit_flag = cosm_band(pol, info->score);
         const cosm_hit_t *top = NULL;
         for (size_t i = 0; i < hits->n; i++) {
             const cosm_hit_t *h = &hits->h[i];
-            if (h->entry->scene != s)
+            if (h->entry->scene != s || !counts(h, aside))
                 continue;
             if (!top || h->entry->weight * h->confidence > top->entry->weight * top->confidence)
                 top = h;

@@ -1,11 +1,15 @@
 /* cosm-train: trains the moderation classifier from the labelled corpus: liblinear logistic
- * regression (one class per scene plus Normal) on the train split, C chosen and per-scene
- * thresholds calibrated on the dev split, sub-label word tables; writes the model file.
- * Usage: cosm-train -o FILE [--bits N] [--report] CORPUS_FILE... (same input -> same bytes) */
+ * regression (one class per scene plus Normal) on the train and dev splits, C chosen and per-scene
+ * thresholds calibrated on 5-fold out-of-fold predictions, sub-label word tables; writes the model.
+ * Usage: cosm-train -o FILE [--bits N] [--libraries DIR] [--holdout] [--report] CORPUS_FILE...
+ * (same input -> same bytes). With --libraries, the innocence that sets system-library hits aside
+ * is calibrated on the violating rows those libraries hit. --holdout fits on train only and
+ * reports the dev split as unseen text. */
 #include "cosm_classifier.h"
 #include "cosm_dataset.h"
 #include "cosm_internal.h"
 
+#include <cjson/cJSON.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
@@ -13,11 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_CLASSES     (COSM_SCENE_COUNT + 1)
-#define SUSPECT_FP    0.006 /* share of clean dev rows a scene may mark suspected */
-#define VIOLATE_FP    0.002 /* ... or violating */
+#define N_CLASSES (COSM_SCENE_COUNT + 1)
+/* SUSPECT_FP: share of clean rows a scene may mark suspected; CLEAR_MISS: share of library-hit
+ * violating rows the model may judge innocent. Both can be set with -D for a calibration sweep. */
+#ifndef SUSPECT_FP
+#define SUSPECT_FP 0.006
+#endif
+#ifndef CLEAR_MISS
+#define CLEAR_MISS 0.1
+#endif
+#define VIOLATE_FP    0.002 /* share of clean rows a scene may mark violating */
 #define MIN_SUB_COUNT 2
 #define POS_WEIGHT    4.0 /* weight of a scene's own sentences in its one-vs-rest problem */
+#define FOLDS         5   /* C is chosen and thresholds calibrated on out-of-fold predictions */
 
 static void silent(const char *s)
 {
@@ -31,7 +43,8 @@ typedef struct rows {
     size_t n;
 } rows_t;
 
-static int build_rows(const cosm_dataset_t *d, cosm_split_t split, int bits, rows_t *r)
+/* The rows of the splits in mask (bit 1 << split). */
+static int build_rows(const cosm_dataset_t *d, unsigned mask, int bits, rows_t *r)
 {
     r->x = calloc(d->n ? d->n : 1, sizeof(*r->x));
     r->y = calloc(d->n ? d->n : 1, sizeof(*r->y));
@@ -39,7 +52,7 @@ static int build_rows(const cosm_dataset_t *d, cosm_split_t split, int bits, row
     if (!r->x || !r->y || !r->s)
         return -1;
     for (size_t i = 0; i < d->n; i++) {
-        if (d->s[i].split != split)
+        if (!(mask & (1u << d->s[i].split)))
             continue;
         cosm_fvec_t v = {0};
         if (cosm_features(d->s[i].text, bits, 1.0, &v) < 0)
@@ -65,22 +78,22 @@ static double sigmoid(double z)
     return 1.0 / (1.0 + exp(-z));
 }
 
-/* probs[i * COSM_SCENE_COUNT + s] for every row. */
+/* probs[i * N_CLASSES + k] for every row: the scenes, then Normal. */
 static double *row_probs(const struct model *m, const rows_t *r, const int *cls)
 {
-    double *p = malloc((r->n ? r->n : 1) * COSM_SCENE_COUNT * sizeof(*p));
+    double *p = malloc((r->n ? r->n : 1) * N_CLASSES * sizeof(*p));
     double dec[N_CLASSES];
     for (size_t i = 0; p && i < r->n; i++) {
         predict_values(m, r->x[i], dec);
-        for (int s = 0; s < COSM_SCENE_COUNT; s++)
-            p[i * COSM_SCENE_COUNT + s] = sigmoid(dec[cls[s]]);
+        for (int k = 0; k < N_CLASSES; k++)
+            p[i * N_CLASSES + k] = sigmoid(dec[cls[k]]);
     }
     return p;
 }
 
 static void class_index(const struct model *m, int *cls)
 {
-    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+    for (int s = 0; s < N_CLASSES; s++) {
         cls[s] = 0;
         for (int k = 0; k < m->nr_class; k++)
             if (m->label[k] == s)
@@ -88,12 +101,15 @@ static void class_index(const struct model *m, int *cls)
     }
 }
 
-/* Macro F1 over the eight classes of the arg-max prediction on dev. */
-static double macro_f1(const struct model *m, const rows_t *dev)
+/* Macro F1 over the eight classes of the arg-max of the rows' probabilities. */
+static double macro_f1(const rows_t *r, const double *p)
 {
     int tp[N_CLASSES] = {0}, fp[N_CLASSES] = {0}, fn[N_CLASSES] = {0};
-    for (size_t i = 0; i < dev->n; i++) {
-        int pred = (int)predict(m, dev->x[i]), gold = (int)dev->y[i];
+    for (size_t i = 0; i < r->n; i++) {
+        int pred = 0, gold = (int)r->y[i];
+        for (int k = 1; k < N_CLASSES; k++)
+            if (p[i * N_CLASSES + k] > p[i * N_CLASSES + pred])
+                pred = k;
         if (pred == gold) {
             tp[gold]++;
         } else {
@@ -105,6 +121,64 @@ static double macro_f1(const struct model *m, const rows_t *dev)
     for (int k = 0; k < N_CLASSES; k++)
         f += tp[k] ? 2.0 * tp[k] / (2.0 * tp[k] + fp[k] + fn[k]) : 0;
     return f / N_CLASSES;
+}
+
+/* Trains on the rows whose fold is not skip (every row when skip < 0); NULL when out of memory. */
+static struct model *fit(const rows_t *r, int bits, double C, int skip)
+{
+    struct feature_node **x = malloc((r->n ? r->n : 1) * sizeof(*x));
+    double *y = malloc((r->n ? r->n : 1) * sizeof(*y));
+    struct model *m = NULL;
+    int n = 0, wl[COSM_SCENE_COUNT];
+    double wv[COSM_SCENE_COUNT];
+    for (size_t i = 0; x && y && i < r->n; i++)
+        if ((int)(i % FOLDS) != skip) {
+            x[n] = r->x[i];
+            y[n++] = r->y[i];
+        }
+    /* Each scene's sentences weigh POS_WEIGHT times a negative in its one-vs-rest problem. */
+    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+        wl[s] = s;
+        wv[s] = POS_WEIGHT;
+    }
+    struct problem prob = {.l = n, .n = (1 << bits) + 1, .y = y, .x = x, .bias = 1};
+    struct parameter par = {.solver_type = L2R_LR_DUAL,
+                            .eps = 0.01,
+                            .C = C,
+                            .p = 0.1,
+                            .nr_weight = COSM_SCENE_COUNT,
+                            .weight_label = wl,
+                            .weight = wv};
+    if (x && y && !check_parameter(&prob, &par))
+        m = train(&prob, &par);
+    free(x);
+    free(y);
+    return m;
+}
+
+/* Out-of-fold probabilities of every row: row i (fold i % FOLDS) judged by a model trained on
+ * the other folds. NULL when out of memory or when a fold lacks a class. */
+static double *oof_probs(const rows_t *r, int bits, double C)
+{
+    double *p = calloc((r->n ? r->n : 1) * N_CLASSES, sizeof(*p)), dec[N_CLASSES];
+    for (int f = 0; p && f < FOLDS; f++) {
+        struct model *m = fit(r, bits, C, f);
+        int cls[N_CLASSES];
+        if (!m || m->nr_class != N_CLASSES) {
+            if (m)
+                free_and_destroy_model(&m);
+            free(p);
+            return NULL;
+        }
+        class_index(m, cls);
+        for (size_t i = (size_t)f; i < r->n; i += FOLDS) {
+            predict_values(m, r->x[i], dec);
+            for (int k = 0; k < N_CLASSES; k++)
+                p[i * N_CLASSES + k] = sigmoid(dec[cls[k]]);
+        }
+        free_and_destroy_model(&m);
+    }
+    return p;
 }
 
 static int cmp_desc(const void *a, const void *b)
@@ -121,23 +195,69 @@ static double threshold(const double *neg, size_t n, double share, double lo, do
     return t < lo ? lo : t > hi ? hi : t;
 }
 
-static void calibrate(const rows_t *dev, const double *p, double *sp, double *vp)
+/* Marks the rows a system keyword library hits (keyword-only engine on the library directory). */
+static int library_hits(const char *dir, const rows_t *r, bool *hit)
 {
-    double *neg = malloc((dev->n ? dev->n : 1) * sizeof(*neg));
-    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+    cJSON *conf = cJSON_Parse("{\"classifier\": false}");
+    cosm_error_t err = {0};
+    cosm_engine_t *e = conf ? cosm_engine_new(conf, dir, &err) : NULL;
+    cJSON_Delete(conf);
+    cosm_kwtable_t kw = {0};
+    if (!e || cosm_kwtable_build(NULL, e, &e->policies[0], &kw) < 0) {
+        fprintf(stderr, "cosm-train: %s\n", e ? "out of memory" : err.message);
+        cosm_engine_free(e);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->n; i++) {
+        cosm_section_t sec;
+        rc = cosm_judge_text(e, &e->policies[0], &kw, r->s[i]->text, &sec);
+        hit[i] = false;
+        for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+            hit[i] = hit[i] || (rc == 0 && sec.info[s].n_libs > 0);
+            cosm_scene_info_clear(&sec.info[s]);
+        }
+        free(sec.text);
+        free(sec.sub_label);
+    }
+    cosm_kwtable_clear(&kw);
+    cosm_engine_free(e);
+    return rc;
+}
+
+/* Per scene: suspect/violate thresholds that few clean rows reach (out-of-fold p). Then the
+ * innocence (cosm_innocence) from which the model overrides system-library hits: one that only
+ * CLEAR_MISS of the violating rows (those with a library hit, when known) reach. */
+static double calibrate(const rows_t *dev, const double *p, const bool *hit, double *sp, double *vp)
+{
+    double *neg = malloc((dev->n ? dev->n : 1) * sizeof(*neg)), clear = 0.99;
+    for (int s = 0; neg && s < COSM_SCENE_COUNT; s++) {
         size_t n = 0;
-        for (size_t i = 0; neg && i < dev->n; i++)
+        for (size_t i = 0; i < dev->n; i++)
             if ((int)dev->y[i] == COSM_LABEL_NORMAL)
-                neg[n++] = p[i * COSM_SCENE_COUNT + s];
+                neg[n++] = p[i * N_CLASSES + s];
         qsort(neg, n, sizeof(*neg), cmp_desc);
         sp[s] = threshold(neg, n, SUSPECT_FP, 0.05, 0.9);
         vp[s] = threshold(neg, n, VIOLATE_FP, sp[s] > 0.5 ? sp[s] : 0.5, 0.98);
     }
+    if (neg) {
+        size_t n = 0;
+        for (size_t i = 0; i < dev->n; i++)
+            if ((int)dev->y[i] != COSM_LABEL_NORMAL && (!hit || hit[i]))
+                /* A row whose own scene the model suspects keeps its hits whatever its innocence.
+                 */
+                neg[n++] = p[i * N_CLASSES + (int)dev->y[i]] >= sp[(int)dev->y[i]]
+                               ? 0
+                               : cosm_innocence(&p[i * N_CLASSES]);
+        qsort(neg, n, sizeof(*neg), cmp_desc);
+        clear = threshold(neg, n, CLEAR_MISS, 0.5, 0.99);
+    }
     free(neg);
+    return clear;
 }
 
 static void report(FILE *o, const char *what, const rows_t *r, const double *p, const double *sp,
-                   const double *vp)
+                   const double *vp, double clear, const bool *hit)
 {
     fprintf(o, "%s (%zu rows):\n", what, r->n);
     size_t clean = 0, clean_fp = 0;
@@ -147,20 +267,30 @@ static void report(FILE *o, const char *what, const rows_t *r, const double *p, 
         clean++;
         bool flagged = false;
         for (int s = 0; s < COSM_SCENE_COUNT; s++)
-            flagged = flagged || p[i * COSM_SCENE_COUNT + s] >= sp[s];
+            flagged = flagged || p[i * N_CLASSES + s] >= sp[s];
         clean_fp += flagged;
     }
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {
-        size_t pos = 0, hit = 0;
+        size_t pos = 0, found = 0;
         for (size_t i = 0; i < r->n; i++)
             if ((int)r->y[i] == s) {
                 pos++;
-                hit += p[i * COSM_SCENE_COUNT + s] >= sp[s];
+                found += p[i * N_CLASSES + s] >= sp[s];
             }
         fprintf(o, "  %-9s recall %3zu/%3zu  suspect_p %.4f violate_p %.4f\n", cosm_scene_name(s),
-                hit, pos, sp[s], vp[s]);
+                found, pos, sp[s], vp[s]);
+    }
+    size_t cleared[2] = {0}, rows[2] = {0};
+    for (size_t i = 0; i < r->n; i++) {
+        if (hit && !hit[i])
+            continue;
+        int k = (int)r->y[i] == COSM_LABEL_NORMAL;
+        rows[k]++;
+        cleared[k] += cosm_innocence(&p[i * N_CLASSES]) >= clear;
     }
     fprintf(o, "  clean flagged %zu/%zu\n", clean_fp, clean);
+    fprintf(o, "  clear_p %.4f: judged innocent %zu/%zu clean, %zu/%zu violating rows%s\n", clear,
+            cleared[1], rows[1], cleared[0], rows[0], hit ? " with a library hit" : "");
 }
 
 /* ---- sub-label word tables ------------------------------------------------------------------- */
@@ -178,14 +308,14 @@ static int cmp_weight(const void *a, const void *b)
     return strcmp(x->w, y->w);
 }
 
-static void sub_tables(FILE *o, const cosm_dataset_t *d)
+static void sub_tables(FILE *o, const cosm_dataset_t *d, unsigned mask)
 {
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {
         /* distinct sub-labels of the scene, in order of first appearance */
         const char *subs[64];
         size_t ns = 0, total = 0;
         for (size_t i = 0; i < d->n; i++) {
-            if (d->s[i].label != s || d->s[i].split != COSM_SPLIT_TRAIN)
+            if (d->s[i].label != s || !(mask & (1u << d->s[i].split)))
                 continue;
             total++;
             size_t k = 0;
@@ -199,7 +329,7 @@ static void sub_tables(FILE *o, const cosm_dataset_t *d)
             size_t nw = 0, cap = 0, n_sub = 0;
             for (size_t i = 0; i < d->n; i++) {
                 const cosm_sample_t *r = &d->s[i];
-                if (r->label != s || r->split != COSM_SPLIT_TRAIN)
+                if (r->label != s || !(mask & (1u << r->split)))
                     continue;
                 bool mine = strcmp(r->sub_label, subs[k]) == 0;
                 n_sub += mine;
@@ -252,7 +382,7 @@ static void sub_tables(FILE *o, const cosm_dataset_t *d)
 }
 
 static int write_model(const char *out, const struct model *m, int bits, const double *sp,
-                       const double *vp, const cosm_dataset_t *d)
+                       const double *vp, double clear, const cosm_dataset_t *d, unsigned mask)
 {
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.tmp", out);
@@ -269,10 +399,11 @@ static int write_model(const char *out, const struct model *m, int bits, const d
     fclose(f);
     if (!(f = fopen(tmp, "ab")))
         return -1;
-    fprintf(f, "#cosm-classifier 1\nbits %d\n", bits);
+    fprintf(f, "#cosm-classifier 2\nbits %d\n", bits);
     for (int s = 0; s < COSM_SCENE_COUNT; s++)
         fprintf(f, "scene %s %.6f %.6f\n", cosm_scene_name(s), sp[s], vp[s]);
-    sub_tables(f, d);
+    fprintf(f, "clear %.6f\n", clear);
+    sub_tables(f, d, mask);
     fprintf(f, "checksum %016" PRIx64 "\n", h);
     if (fclose(f) != 0)
         return -1;
@@ -281,15 +412,19 @@ static int write_model(const char *out, const struct model *m, int bits, const d
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         {"bits", required_argument, NULL, 'b'},
-                                         {"report", no_argument, NULL, 'r'},
-                                         {NULL, 0, NULL, 0}};
-    const char *out = NULL;
+    static const struct option opts[] = {
+        {"output", required_argument, NULL, 'o'}, {"bits", required_argument, NULL, 'b'},
+        {"report", no_argument, NULL, 'r'},       {"libraries", required_argument, NULL, 'l'},
+        {"holdout", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+    const char *out = NULL, *libdir = NULL;
     int bits = COSM_FEATURE_BITS_DEFAULT, c;
-    bool want_report = false;
-    while ((c = getopt_long(argc, argv, "o:b:r", opts, NULL)) != -1) {
-        if (c == 'o')
+    bool want_report = false, holdout = false;
+    while ((c = getopt_long(argc, argv, "o:b:rl:h", opts, NULL)) != -1) {
+        if (c == 'h')
+            holdout = true;
+        else if (c == 'l')
+            libdir = optarg;
+        else if (c == 'o')
             out = optarg;
         else if (c == 'b')
             bits = (int)strtol(optarg, NULL, 10);
@@ -299,7 +434,8 @@ int main(int argc, char **argv)
             return 2;
     }
     if (!out || optind >= argc || bits < 10 || bits > 24) {
-        fprintf(stderr, "usage: cosm-train -o FILE [--bits 10..24] [--report] CORPUS_FILE...\n");
+        fprintf(stderr, "usage: cosm-train -o FILE [--bits 10..24] [--libraries DIR] [--holdout] "
+                        "[--report] CORPUS_FILE...\n");
         return 2;
     }
     set_print_string_function(silent);
@@ -311,74 +447,70 @@ int main(int argc, char **argv)
             cosm_dataset_clear(&d);
             return 1;
         }
+    /* The model is fitted on train and dev; with --holdout on train only, and dev is reported. */
+    unsigned mask = (1u << COSM_SPLIT_TRAIN) | (holdout ? 0 : 1u << COSM_SPLIT_DEV);
     rows_t tr = {0}, dev = {0};
-    if (build_rows(&d, COSM_SPLIT_TRAIN, bits, &tr) < 0 ||
-        build_rows(&d, COSM_SPLIT_DEV, bits, &dev) < 0) {
+    if (build_rows(&d, mask, bits, &tr) < 0 ||
+        (holdout && build_rows(&d, 1u << COSM_SPLIT_DEV, bits, &dev) < 0)) {
         fprintf(stderr, "cosm-train: out of memory\n");
         return 1;
     }
-    struct problem prob = {.l = (int)tr.n, .n = (1 << bits) + 1, .y = tr.y, .x = tr.x, .bias = 1};
-    static const double cs[] = {4, 16, 64, 256, 1024};
-    /* Each scene's sentences weigh POS_WEIGHT times a negative in its one-vs-rest problem. */
-    int wl[COSM_SCENE_COUNT];
-    double wv[COSM_SCENE_COUNT];
-    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
-        size_t pos = 0;
-        for (size_t i = 0; i < tr.n; i++)
-            pos += (int)tr.y[i] == s;
-        wl[s] = s;
-        wv[s] = pos ? POS_WEIGHT : 1;
-    }
-    struct model *best = NULL;
-    double best_f1 = -1, best_c = 0;
+    static const double cs[] = {4, 16, 64, 256};
+    double *po = NULL, best_f1 = -1, best_c = 0;
     for (size_t i = 0; i < sizeof(cs) / sizeof(cs[0]); i++) {
-        struct parameter par = {.solver_type = L2R_LR,
-                                .eps = 0.01,
-                                .C = cs[i],
-                                .p = 0.1,
-                                .nr_weight = COSM_SCENE_COUNT,
-                                .weight_label = wl,
-                                .weight = wv};
-        const char *bad = check_parameter(&prob, &par);
-        if (bad) {
-            fprintf(stderr, "cosm-train: %s\n", bad);
+        double *p = oof_probs(&tr, bits, cs[i]);
+        if (!p) {
+            fprintf(stderr,
+                    "cosm-train: every scene and Normal need sentences in each of the %d "
+                    "folds of the training rows\n",
+                    FOLDS);
             return 1;
         }
-        struct model *m = train(&prob, &par);
-        double f1 = macro_f1(m, &dev);
+        double f1 = macro_f1(&tr, p);
         if (want_report)
-            fprintf(stderr, "C %-3g dev macro-F1 %.4f\n", cs[i], f1);
+            fprintf(stderr, "C %-3g out-of-fold macro-F1 %.4f\n", cs[i], f1);
         if (f1 > best_f1) {
-            if (best)
-                free_and_destroy_model(&best);
-            best = m;
+            free(po);
+            po = p;
             best_f1 = f1;
             best_c = cs[i];
         } else {
-            free_and_destroy_model(&m);
+            free(p);
         }
     }
-    int cls[COSM_SCENE_COUNT];
-    class_index(best, cls);
-    if (best->nr_class != N_CLASSES) {
+    bool *hit = libdir ? calloc(tr.n ? tr.n : 1, sizeof(*hit)) : NULL;
+    if (libdir && (!hit || library_hits(libdir, &tr, hit) < 0))
+        return 1;
+    double sp[COSM_SCENE_COUNT], vp[COSM_SCENE_COUNT];
+    double clear = calibrate(&tr, po, hit, sp, vp);
+    struct model *best = fit(&tr, bits, best_c, -1);
+    int cls[N_CLASSES];
+    if (!best || best->nr_class != N_CLASSES) {
         fprintf(stderr,
-                "cosm-train: the train split holds %d classes, not %d (every scene and "
+                "cosm-train: the training rows hold fewer than %d classes (every scene and "
                 "Normal need sentences)\n",
-                best->nr_class, N_CLASSES);
+                N_CLASSES);
         return 1;
     }
-    double *pd = row_probs(best, &dev, cls);
-    double sp[COSM_SCENE_COUNT], vp[COSM_SCENE_COUNT];
-    calibrate(&dev, pd, sp, vp);
+    class_index(best, cls);
     if (want_report) {
-        fprintf(stderr, "chosen C %g (dev macro-F1 %.4f); %zu train rows, %zu dev rows\n", best_c,
-                best_f1, tr.n, dev.n);
-        report(stderr, "dev", &dev, pd, sp, vp);
+        fprintf(stderr, "chosen C %g (out-of-fold macro-F1 %.4f); %zu training rows\n", best_c,
+                best_f1, tr.n);
+        report(stderr, "out of fold", &tr, po, sp, vp, clear, hit);
+        if (holdout) {
+            double *pd = row_probs(best, &dev, cls);
+            bool *dhit = libdir ? calloc(dev.n ? dev.n : 1, sizeof(*dhit)) : NULL;
+            if (pd && (!libdir || (dhit && library_hits(libdir, &dev, dhit) == 0)))
+                report(stderr, "dev (held out)", &dev, pd, sp, vp, clear, dhit);
+            free(pd);
+            free(dhit);
+        }
     }
-    int rc = write_model(out, best, bits, sp, vp, &d);
+    int rc = write_model(out, best, bits, sp, vp, clear, &d, mask);
     if (rc != 0)
         fprintf(stderr, "cosm-train: cannot write '%s'\n", out);
-    free(pd);
+    free(po);
+    free(hit);
     free_and_destroy_model(&best);
     free_rows(&tr);
     free_rows(&dev);

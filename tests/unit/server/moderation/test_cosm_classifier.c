@@ -46,7 +46,9 @@ static void test_trainer_deterministic(void **st)
     char *dir = ta_tempdir();
     char out[600];
     snprintf(out, sizeof(out), "%s/again.model", dir);
-    assert_int_equal(ta_run("'%s' -o '%s' %s", COSM_TRAIN_BIN, out, COSM_TEST_CORPUS_FILES), 0);
+    assert_int_equal(ta_run("'%s' -o '%s' --libraries '%s' %s", COSM_TRAIN_BIN, out,
+                            COSM_TEST_LIBRARY_DIR, COSM_TEST_CORPUS_FILES),
+                     0);
     size_t a, b;
     char *x = slurp(MODEL, &a), *y = slurp(out, &b);
     assert_int_equal(a, b);
@@ -89,7 +91,7 @@ static void test_any_text(void **st)
     cosm_error_t err = {0};
     cosm_classifier_t *c = cosm_classifier_load(MODEL, &err);
     assert_non_null(c);
-    double p[COSM_SCENE_COUNT];
+    double p[COSM_SCENE_COUNT + 1];
     /* Empty, one word, 10,000 words, non-ASCII bytes, a 5,000-letter token. */
     size_t big = 10000 * 7;
     char *longtext = malloc(big + 1), *token = malloc(5001);
@@ -102,7 +104,7 @@ static void test_any_text(void **st)
                            token};
     for (size_t t = 0; t < sizeof(texts) / sizeof(texts[0]); t++) {
         assert_int_equal(cosm_classifier_probs(c, texts[t], p), 0);
-        for (int s = 0; s < COSM_SCENE_COUNT; s++)
+        for (int s = 0; s <= COSM_SCENE_COUNT; s++)
             assert_true(p[s] >= 0 && p[s] <= 1);
         char *w[3];
         size_t n = cosm_classifier_explain(c, COSM_SCENE_ADS, texts[t], w, 3);
@@ -169,6 +171,49 @@ static void test_library_forces_and_allow_list_clears(void **st)
     cosm_engine_free(e);
 }
 
+static void clear_section(cosm_section_t *sec)
+{
+    free(sec->text);
+    free(sec->sub_label);
+    for (int k = 0; k < COSM_SCENE_COUNT; k++)
+        cosm_scene_info_clear(&sec->info[k]);
+}
+
+/* A system-library hit counts unless the model judged the section innocent (P(Normal) at or above
+ * the model's clear_p); a custom-library hit counts either way. The threshold is set here to
+ * "never" and "always" so the rule, not the model's reading of one sentence, is what is tested. */
+static void test_innocent_context_sets_system_hits_aside(void **st)
+{
+    (void)st;
+    cosm_engine_t *e =
+        engine("{\"libraries\":[{\"name\":\"zoo\",\"scene\":\"Ads\",\"entries\":[{\"keyword\":"
+               "\"purple giraffe\",\"sub_label\":\"Brand\",\"weight\":95}]}],"
+               "\"default_policy\":{\"libraries\":[\"zoo\"]}}");
+    assert_true(e->clf->clear_p > 0.5 && e->clf->clear_p < 1);
+    const char *text = "the purple giraffe poster says cocaine";
+    cosm_section_t sec;
+    e->clf->clear_p = 1.0; /* never innocent: the system hit forces Illegal */
+    judge(e, text, &sec);
+    const cosm_scene_info_t *ill = &sec.info[COSM_SCENE_ILLEGAL], *ads = &sec.info[COSM_SCENE_ADS];
+    assert_int_equal(ill->hit_flag, COSM_RESULT_VIOLATING);
+    assert_string_equal(ill->stage, "Library");
+    assert_string_equal(ill->label, "cocaine");
+    assert_int_equal(ill->n_libs, 1);
+    assert_int_equal(ill->libs[0].lib_type, 1);
+    assert_int_equal(ads->hit_flag, COSM_RESULT_VIOLATING);
+    clear_section(&sec);
+    e->clf->clear_p = 1e-9; /* always innocent: the system hit is set aside, the custom one not */
+    judge(e, text, &sec);
+    assert_int_equal(ill->n_libs, 0);
+    assert_string_equal(ill->stage, "Classifier");
+    assert_int_equal(ads->hit_flag, COSM_RESULT_VIOLATING);
+    assert_string_equal(ads->stage, "Library");
+    assert_string_equal(ads->label, "purple giraffe");
+    assert_int_equal(ads->libs[0].lib_type, 2);
+    clear_section(&sec);
+    cosm_engine_free(e);
+}
+
 static void test_stage_and_words(void **st)
 {
     (void)st;
@@ -189,10 +234,7 @@ static void test_stage_and_words(void **st)
             assert_true(i->sub_label[0] != '\0');
         }
     }
-    free(sec.text);
-    free(sec.sub_label);
-    for (int k = 0; k < COSM_SCENE_COUNT; k++)
-        cosm_scene_info_clear(&sec.info[k]);
+    clear_section(&sec);
     cosm_engine_free(e);
 }
 
@@ -258,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trainer_deterministic),
         cmocka_unit_test(test_calibration_monotonic),
+        cmocka_unit_test(test_innocent_context_sets_system_hits_aside),
         cmocka_unit_test(test_any_text),
         cmocka_unit_test(test_library_forces_and_allow_list_clears),
         cmocka_unit_test(test_stage_and_words),
