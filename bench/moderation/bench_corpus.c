@@ -4,7 +4,8 @@
  *   hear   SPLIT FILES...  speaks and recognises each sentence, appends "Scene SubLabel voice
  *                          sentence transcript" rows to --out (skips rows already there)
  * Options: --voices slt,kal,espeak  --rotate (one voice per sentence, chosen by its hash)
- *          --jobs N  --out FILE  --limit N  --model FILE. SPLIT is train, dev, test or a,b list. */
+ *          --jobs N  --out FILE  --limit N (spread evenly)  --model FILE. SPLIT is train, dev,
+ *          test or a,b list. */
 #include "cosm_classifier.h"
 #include "cosm_dataset.h"
 #include "cosm_internal.h"
@@ -16,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #define N_LABELS (COSM_SCENE_COUNT + 1)
 
@@ -107,14 +110,24 @@ static void section_free(cosm_section_t *s)
 
 static int run_text(const opts_t *o, const cosm_dataset_t *d)
 {
-    cosm_engine_t *e[2] = {engine(o, true), engine(o, false)};
+    /* Memory: peak RSS before and after loading the engine with the classifier. */
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
+    cosm_engine_t *e[2] = {NULL, engine(o, false)};
+    e[0] = engine(o, true);
+    getrusage(RUSAGE_SELF, &ru1);
     if (!e[0] || !e[1])
         return 1;
+    printf("classifier engine: peak RSS +%.1f MB when loaded\n",
+           (double)(ru1.ru_maxrss - ru0.ru_maxrss) / 1024.0);
     static const char *const names[2] = {"classifier + libraries", "keyword libraries only"};
     for (int k = 0; k < 2; k++) {
         cosm_kwtable_t kw = {0};
         cosm_kwtable_build(NULL, e[k], &e[k]->policies[0], &kw);
         tally_t t = {0};
+        size_t judged = 0;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
         for (size_t i = 0; i < d->n; i++) {
             const cosm_sample_t *s = &d->s[i];
             if (!o->split[s->split] || s->voice[0])
@@ -126,6 +139,7 @@ static int run_text(const opts_t *o, const cosm_dataset_t *d)
             for (int c = 0; c < COSM_SCENE_COUNT; c++)
                 flags[c] = sec.info[c].hit_flag;
             count(&t, s, sec.result, sec.label, flags);
+            judged++;
             if (getenv("BENCH_VERBOSE") && k == 0 &&
                 ((s->label == COSM_LABEL_NORMAL) != (sec.result == COSM_RESULT_NORMAL) ||
                  (s->label != COSM_LABEL_NORMAL && !flags[s->label])))
@@ -133,8 +147,11 @@ static int run_text(const opts_t *o, const cosm_dataset_t *d)
                         sec.label, s->text);
             section_free(&sec);
         }
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
         cosm_kwtable_clear(&kw);
         print_tally(names[k], &t);
+        double cpu = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        printf("CPU per sentence: %.3f ms\n", judged ? 1000.0 * cpu / (double)judged : 0);
     }
     cosm_engine_free(e[0]);
     cosm_engine_free(e[1]);
@@ -146,6 +163,7 @@ static int run_text(const opts_t *o, const cosm_dataset_t *d)
 typedef struct item {
     const cosm_sample_t *s;
     const char *voice;
+    size_t v; /* index of voice in --voices */
 } item_t;
 
 typedef struct shared {
@@ -155,7 +173,7 @@ typedef struct shared {
     size_t n, next;
     pthread_mutex_t mu;
     FILE *out;
-    tally_t t[2];
+    tally_t t[2], tv[8][2]; /* all clips, and per voice; [k]: the engine */
     double audio_s, proc_s[2];
     size_t failed;
 } shared_t;
@@ -197,6 +215,7 @@ static void *speech_worker(void *arg)
                 for (int c = 0; c < COSM_SCENE_COUNT; c++)
                     flags[c] = r[k]->info[c].hit_flag;
                 count(&sh->t[k], it->s, r[k]->result, r[k]->label, flags);
+                count(&sh->tv[it->v][k], it->s, r[k]->result, r[k]->label, flags);
                 sh->proc_s[k] += r[k]->total_seconds;
             }
             if (getenv("BENCH_VERBOSE"))
@@ -215,6 +234,26 @@ static void *speech_worker(void *arg)
     cosm_worker_free(w[0]);
     cosm_worker_free(w[1]);
     return NULL;
+}
+
+/* One row per voice and engine: recall with the right scene, clean and near-miss flags. */
+static void print_voices(const char *const *voices, size_t nv, tally_t (*tv)[2])
+{
+    static const char *const names[2] = {"classifier + libraries", "keyword libraries only"};
+    printf("\n### per voice\n\n| voice | judge | recall | clean flagged | near misses flagged |\n"
+           "|---|---|---|---|---|\n");
+    for (size_t v = 0; v < nv; v++)
+        for (int k = 0; k < 2; k++) {
+            const tally_t *t = &tv[v][k];
+            size_t pos = 0, hit = 0;
+            for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+                pos += t->pos[s];
+                hit += t->hit[s];
+            }
+            printf("| %s | %s | %zu/%zu = %.1f%% | %zu/%zu = %.1f%% | %zu/%zu = %.1f%% |\n",
+                   voices[v], names[k], hit, pos, pct(hit, pos), t->clean_fp, t->clean,
+                   pct(t->clean_fp, t->clean), t->near_fp, t->near, pct(t->near_fp, t->near));
+        }
 }
 
 /* Rows already heard (voice + sentence) in the output file, to skip them. */
@@ -265,10 +304,14 @@ static int run_speech(const opts_t *o, const cosm_dataset_t *d, bool hear)
                 continue;
             if (hear && already(&done, voices[v], s->source))
                 continue;
-            if (o->limit && sh.n >= o->limit)
-                break;
-            sh.items[sh.n++] = (item_t){s, voices[v]};
+            sh.items[sh.n++] = (item_t){s, voices[v], v};
         }
+    }
+    /* --limit N: N clips spread evenly over the files (so every scene keeps its share). */
+    if (o->limit && o->limit < sh.n) {
+        for (size_t i = 0; i < o->limit; i++)
+            sh.items[i] = sh.items[i * sh.n / o->limit];
+        sh.n = o->limit;
     }
     fprintf(stderr, "bench_corpus: %zu clips to speak\n", sh.n);
     sh.e[1] = engine(o, false);
@@ -288,6 +331,7 @@ static int run_speech(const opts_t *o, const cosm_dataset_t *d, bool hear)
         printf("RTF %.3f\n", sh.proc_s[0] / (sh.audio_s > 0 ? sh.audio_s : 1));
         print_tally("keyword libraries only (spoken)", &sh.t[1]);
         printf("RTF %.3f\n", sh.proc_s[1] / (sh.audio_s > 0 ? sh.audio_s : 1));
+        print_voices(voices, nv, sh.tv);
     } else {
         fclose(sh.out);
         fprintf(stderr, "bench_corpus: %zu failed\n", sh.failed);

@@ -1,10 +1,10 @@
 /* cosm-train: trains the moderation classifier from the labelled corpus: liblinear logistic
  * regression (one class per scene plus Normal) on the train and dev splits, C chosen and per-scene
  * thresholds calibrated on 5-fold out-of-fold predictions, sub-label word tables; writes the model.
- * Usage: cosm-train -o FILE [--bits N] [--libraries DIR] [--holdout] [--report] CORPUS_FILE...
- * (same input -> same bytes). With --libraries, the innocence that sets system-library hits aside
- * is calibrated on the violating rows those libraries hit. --holdout fits on train only and
- * reports the dev split as unseen text. */
+ * Usage: cosm-train -o FILE [--bits N] [--libraries DIR] [--holdout] [--suspect-fp X]
+ * [--clear-miss X] [--report] CORPUS_FILE... (same input -> same bytes). With --libraries, the
+ * innocence that sets system-library hits aside is calibrated on the violating rows those
+ * libraries hit. --holdout fits on train only and reports the dev split as unseen text. */
 #include "cosm_classifier.h"
 #include "cosm_dataset.h"
 #include "cosm_internal.h"
@@ -17,15 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_CLASSES (COSM_SCENE_COUNT + 1)
-/* SUSPECT_FP: share of clean rows a scene may mark suspected; CLEAR_MISS: share of library-hit
- * violating rows the model may judge innocent. Both can be set with -D for a calibration sweep. */
-#ifndef SUSPECT_FP
-#define SUSPECT_FP 0.006
-#endif
-#ifndef CLEAR_MISS
-#define CLEAR_MISS 0.1
-#endif
+#define N_CLASSES     (COSM_SCENE_COUNT + 1)
+#define SUSPECT_FP    0.006 /* share of clean rows a scene may mark suspected (--suspect-fp) */
+#define CLEAR_MISS    0.1   /* share of library-hit violating rows judged innocent (--clear-miss) */
 #define VIOLATE_FP    0.002 /* share of clean rows a scene may mark violating */
 #define MIN_SUB_COUNT 2
 #define POS_WEIGHT    4.0 /* weight of a scene's own sentences in its one-vs-rest problem */
@@ -43,7 +37,32 @@ typedef struct rows {
     size_t n;
 } rows_t;
 
-/* The rows of the splits in mask (bit 1 << split). */
+/* Whether a heard transcript kept at least half of its sentence's words (in any order): rows the
+ * recogniser lost are noise, not recognition errors a model can learn. Sentence rows pass. */
+static bool heard_enough(const cosm_sample_t *s)
+{
+    if (!s->voice[0])
+        return true;
+    size_t words = 0, kept = 0;
+    for (const char *w = s->source; *w;) {
+        size_t n = strcspn(w, " ");
+        if (n) {
+            words++;
+            for (const char *t = s->text; *t;) {
+                size_t m = strcspn(t, " ");
+                if (m == n && memcmp(t, w, n) == 0) {
+                    kept++;
+                    break;
+                }
+                t += m + (t[m] == ' ');
+            }
+        }
+        w += n + (w[n] == ' ');
+    }
+    return 2 * kept >= words;
+}
+
+/* The rows of the splits in mask (bit 1 << split); heard rows only when heard_enough. */
 static int build_rows(const cosm_dataset_t *d, unsigned mask, int bits, rows_t *r)
 {
     r->x = calloc(d->n ? d->n : 1, sizeof(*r->x));
@@ -52,7 +71,7 @@ static int build_rows(const cosm_dataset_t *d, unsigned mask, int bits, rows_t *
     if (!r->x || !r->y || !r->s)
         return -1;
     for (size_t i = 0; i < d->n; i++) {
-        if (!(mask & (1u << d->s[i].split)))
+        if (!(mask & (1u << d->s[i].split)) || !heard_enough(&d->s[i]))
             continue;
         cosm_fvec_t v = {0};
         if (cosm_features(d->s[i].text, bits, 1.0, &v) < 0)
@@ -123,6 +142,13 @@ static double macro_f1(const rows_t *r, const double *p)
     return f / N_CLASSES;
 }
 
+/* A row's fold, by its written sentence, so that a sentence and its heard transcripts share one
+ * fold (hash / 10: the split already used hash % 10). */
+static int fold_of(const rows_t *r, size_t i)
+{
+    return (int)(cosm_hash64(r->s[i]->source) / 10 % FOLDS);
+}
+
 /* Trains on the rows whose fold is not skip (every row when skip < 0); NULL when out of memory. */
 static struct model *fit(const rows_t *r, int bits, double C, int skip)
 {
@@ -132,7 +158,7 @@ static struct model *fit(const rows_t *r, int bits, double C, int skip)
     int n = 0, wl[COSM_SCENE_COUNT];
     double wv[COSM_SCENE_COUNT];
     for (size_t i = 0; x && y && i < r->n; i++)
-        if ((int)(i % FOLDS) != skip) {
+        if (skip < 0 || fold_of(r, i) != skip) {
             x[n] = r->x[i];
             y[n++] = r->y[i];
         }
@@ -156,8 +182,8 @@ static struct model *fit(const rows_t *r, int bits, double C, int skip)
     return m;
 }
 
-/* Out-of-fold probabilities of every row: row i (fold i % FOLDS) judged by a model trained on
- * the other folds. NULL when out of memory or when a fold lacks a class. */
+/* Out-of-fold probabilities of every row: each row judged by a model trained on the other folds.
+ * NULL when out of memory or when a fold lacks a class. */
 static double *oof_probs(const rows_t *r, int bits, double C)
 {
     double *p = calloc((r->n ? r->n : 1) * N_CLASSES, sizeof(*p)), dec[N_CLASSES];
@@ -171,7 +197,9 @@ static double *oof_probs(const rows_t *r, int bits, double C)
             return NULL;
         }
         class_index(m, cls);
-        for (size_t i = (size_t)f; i < r->n; i += FOLDS) {
+        for (size_t i = 0; i < r->n; i++) {
+            if (fold_of(r, i) != f)
+                continue;
             predict_values(m, r->x[i], dec);
             for (int k = 0; k < N_CLASSES; k++)
                 p[i * N_CLASSES + k] = sigmoid(dec[cls[k]]);
@@ -225,10 +253,12 @@ static int library_hits(const char *dir, const rows_t *r, bool *hit)
     return rc;
 }
 
-/* Per scene: suspect/violate thresholds that few clean rows reach (out-of-fold p). Then the
- * innocence (cosm_innocence) from which the model overrides system-library hits: one that only
- * CLEAR_MISS of the violating rows (those with a library hit, when known) reach. */
-static double calibrate(const rows_t *dev, const double *p, const bool *hit, double *sp, double *vp)
+/* Per scene: suspect/violate thresholds that only suspect_fp / VIOLATE_FP of the clean rows
+ * reach (out-of-fold p). Then the innocence (cosm_innocence) from which the model overrides
+ * system-library hits: one that only clear_miss of the violating rows (those with a library hit,
+ * when known) reach. */
+static double calibrate(const rows_t *dev, const double *p, const bool *hit, double suspect_fp,
+                        double clear_miss, double *sp, double *vp)
 {
     double *neg = malloc((dev->n ? dev->n : 1) * sizeof(*neg)), clear = 0.99;
     for (int s = 0; neg && s < COSM_SCENE_COUNT; s++) {
@@ -237,7 +267,7 @@ static double calibrate(const rows_t *dev, const double *p, const bool *hit, dou
             if ((int)dev->y[i] == COSM_LABEL_NORMAL)
                 neg[n++] = p[i * N_CLASSES + s];
         qsort(neg, n, sizeof(*neg), cmp_desc);
-        sp[s] = threshold(neg, n, SUSPECT_FP, 0.05, 0.9);
+        sp[s] = threshold(neg, n, suspect_fp, 0.05, 0.9);
         vp[s] = threshold(neg, n, VIOLATE_FP, sp[s] > 0.5 ? sp[s] : 0.5, 0.98);
     }
     if (neg) {
@@ -250,7 +280,7 @@ static double calibrate(const rows_t *dev, const double *p, const bool *hit, dou
                                ? 0
                                : cosm_innocence(&p[i * N_CLASSES]);
         qsort(neg, n, sizeof(*neg), cmp_desc);
-        clear = threshold(neg, n, CLEAR_MISS, 0.5, 0.99);
+        clear = threshold(neg, n, clear_miss, 0.5, 0.99);
     }
     free(neg);
     return clear;
@@ -413,14 +443,20 @@ static int write_model(const char *out, const struct model *m, int bits, const d
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"output", required_argument, NULL, 'o'}, {"bits", required_argument, NULL, 'b'},
-        {"report", no_argument, NULL, 'r'},       {"libraries", required_argument, NULL, 'l'},
-        {"holdout", no_argument, NULL, 'h'},      {NULL, 0, NULL, 0}};
+        {"output", required_argument, NULL, 'o'},     {"bits", required_argument, NULL, 'b'},
+        {"report", no_argument, NULL, 'r'},           {"libraries", required_argument, NULL, 'l'},
+        {"holdout", no_argument, NULL, 'h'},          {"suspect-fp", required_argument, NULL, 's'},
+        {"clear-miss", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
     const char *out = NULL, *libdir = NULL;
     int bits = COSM_FEATURE_BITS_DEFAULT, c;
     bool want_report = false, holdout = false;
-    while ((c = getopt_long(argc, argv, "o:b:rl:h", opts, NULL)) != -1) {
-        if (c == 'h')
+    double suspect_fp = SUSPECT_FP, clear_miss = CLEAR_MISS;
+    while ((c = getopt_long(argc, argv, "o:b:rl:hs:c:", opts, NULL)) != -1) {
+        if (c == 's')
+            suspect_fp = strtod(optarg, NULL);
+        else if (c == 'c')
+            clear_miss = strtod(optarg, NULL);
+        else if (c == 'h')
             holdout = true;
         else if (c == 'l')
             libdir = optarg;
@@ -433,9 +469,10 @@ int main(int argc, char **argv)
         else
             return 2;
     }
-    if (!out || optind >= argc || bits < 10 || bits > 24) {
+    if (!out || optind >= argc || bits < 10 || bits > 24 || !(suspect_fp >= 0 && suspect_fp < 1) ||
+        !(clear_miss >= 0 && clear_miss < 1)) {
         fprintf(stderr, "usage: cosm-train -o FILE [--bits 10..24] [--libraries DIR] [--holdout] "
-                        "[--report] CORPUS_FILE...\n");
+                        "[--suspect-fp 0..1] [--clear-miss 0..1] [--report] CORPUS_FILE...\n");
         return 2;
     }
     set_print_string_function(silent);
@@ -482,7 +519,7 @@ int main(int argc, char **argv)
     if (libdir && (!hit || library_hits(libdir, &tr, hit) < 0))
         return 1;
     double sp[COSM_SCENE_COUNT], vp[COSM_SCENE_COUNT];
-    double clear = calibrate(&tr, po, hit, sp, vp);
+    double clear = calibrate(&tr, po, hit, suspect_fp, clear_miss, sp, vp);
     struct model *best = fit(&tr, bits, best_c, -1);
     int cls[N_CLASSES];
     if (!best || best->nr_class != N_CLASSES) {
