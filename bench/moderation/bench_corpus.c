@@ -65,13 +65,25 @@ static double pct(size_t a, size_t b)
     return b ? 100.0 * (double)a / (double)b : 0;
 }
 
+/* The two judges every mode compares: [0] with the classifier, [1] keyword libraries only. */
+static const char *const judge_names[2] = {"classifier + libraries", "keyword libraries only"};
+
+/* Violating rows over all scenes, and those flagged as their own scene. */
+static void totals(const tally_t *t, size_t *pos, size_t *hit)
+{
+    *pos = *hit = 0;
+    for (int s = 0; s < COSM_SCENE_COUNT; s++) {
+        *pos += t->pos[s];
+        *hit += t->hit[s];
+    }
+}
+
 static void print_tally(const char *what, const tally_t *t)
 {
-    size_t pos = 0, hit = 0;
+    size_t pos, hit;
+    totals(t, &pos, &hit);
     printf("\n### %s\n\n| scene | recall | precision (Label) |\n|---|---|---|\n", what);
     for (int s = 0; s < COSM_SCENE_COUNT; s++) {
-        pos += t->pos[s];
-        hit += t->hit[s];
         printf("| %s | %zu/%zu = %.0f%% | %zu/%zu = %.0f%% |\n", cosm_scene_name(s), t->hit[s],
                t->pos[s], pct(t->hit[s], t->pos[s]), t->right_label[s], t->flagged_as[s],
                pct(t->right_label[s], t->flagged_as[s]));
@@ -120,7 +132,6 @@ static int run_text(const opts_t *o, const cosm_dataset_t *d)
         return 1;
     printf("classifier engine: peak RSS +%.1f MB when loaded\n",
            (double)(ru1.ru_maxrss - ru0.ru_maxrss) / 1024.0);
-    static const char *const names[2] = {"classifier + libraries", "keyword libraries only"};
     for (int k = 0; k < 2; k++) {
         cosm_kwtable_t kw = {0};
         cosm_kwtable_build(NULL, e[k], &e[k]->policies[0], &kw);
@@ -149,7 +160,7 @@ static int run_text(const opts_t *o, const cosm_dataset_t *d)
         }
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
         cosm_kwtable_clear(&kw);
-        print_tally(names[k], &t);
+        print_tally(judge_names[k], &t);
         double cpu = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("CPU per sentence: %.3f ms\n", judged ? 1000.0 * cpu / (double)judged : 0);
     }
@@ -239,19 +250,15 @@ static void *speech_worker(void *arg)
 /* One row per voice and engine: recall with the right scene, clean and near-miss flags. */
 static void print_voices(const char *const *voices, size_t nv, tally_t (*tv)[2])
 {
-    static const char *const names[2] = {"classifier + libraries", "keyword libraries only"};
     printf("\n### per voice\n\n| voice | judge | recall | clean flagged | near misses flagged |\n"
            "|---|---|---|---|---|\n");
     for (size_t v = 0; v < nv; v++)
         for (int k = 0; k < 2; k++) {
             const tally_t *t = &tv[v][k];
-            size_t pos = 0, hit = 0;
-            for (int s = 0; s < COSM_SCENE_COUNT; s++) {
-                pos += t->pos[s];
-                hit += t->hit[s];
-            }
+            size_t pos, hit;
+            totals(t, &pos, &hit);
             printf("| %s | %s | %zu/%zu = %.1f%% | %zu/%zu = %.1f%% | %zu/%zu = %.1f%% |\n",
-                   voices[v], names[k], hit, pos, pct(hit, pos), t->clean_fp, t->clean,
+                   voices[v], judge_names[k], hit, pos, pct(hit, pos), t->clean_fp, t->clean,
                    pct(t->clean_fp, t->clean), t->near_fp, t->near, pct(t->near_fp, t->near));
         }
 }

@@ -23,7 +23,7 @@ static size_t words_of(const char *t)
  * judged the section innocent in context. */
 static bool counts(const cosm_hit_t *h, bool innocent)
 {
-    return !innocent || h->lib->lib_type != 1;
+    return !innocent || h->lib->lib_type != 1; /* LibType 1: system library, 2: custom */
 }
 
 static int score_of(const cosm_hits_t *hits, int scene, bool innocent)
