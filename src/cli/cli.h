@@ -40,6 +40,7 @@ typedef struct cli {
     int threads;
     char *route_ip; /* set when the endpoint is a local address */
     int route_port;
+    bool stdout_is_data; /* cp ... -: messages and --json go to stderr */
 } cli_t;
 
 /* A parsed cos://bucket/key. key is "" for a bucket alone. */
@@ -72,6 +73,8 @@ void cli_error(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 
 void cli_info(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a JSON value on stdout and deletes it. */
 void cli_json_print(cJSON *v);
+/* The same, on stderr when standard output carries a download's data. */
+void cli_json_print_to(cli_t *c, cJSON *v);
 void cli_human_size(int64_t n, char *out, size_t outlen);
 const char *cli_header(cos_table_t *headers, const char *name);
 cos_string_t cli_str(const char *s);
@@ -102,6 +105,13 @@ int cli_cmd_rm(cli_t *c, int argc, char **argv);
 int cli_cmd_stat(cli_t *c, int argc, char **argv);
 int cli_cmd_presign(cli_t *c, int argc, char **argv);
 int cli_cmd_audit(cli_t *c, int argc, char **argv);
+
+/* Streams (cli_stream.c): files that cannot be sized or renamed (standard input and output, pipes,
+ * FIFOs, devices). name labels the stream in messages; *bytes receives the bytes moved. */
+int cli_stream_upload(cli_t *c, int fd, const char *name, const char *bucket, const char *key,
+                      int64_t *bytes);
+int cli_stream_download(cli_t *c, const char *bucket, const char *key, int fd, const char *name,
+                        int64_t *bytes);
 
 /* Uploads a local file to bucket/key with a progress bar (cli_object.c). */
 int cli_upload(cli_t *c, const char *path, const char *bucket, const char *key);

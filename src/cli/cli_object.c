@@ -2,12 +2,14 @@
  * directory trees), rm (one object or every object under a prefix), stat and presign. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cosx_digest.h"
@@ -111,13 +113,48 @@ static char *checkpoint_path(cli_t *c, const char *dir, const char *bucket, cons
     return cp;
 }
 
+static void record_upload(cli_t *c, cp_stats_t *st, const char *from, const char *bucket,
+                          const char *key, int64_t size)
+{
+    char to[PATH_MAX + 600];
+    snprintf(to, sizeof(to), "cos://%s/%s", bucket, key);
+    record(c, st, from, to, size);
+}
+
+/* Uploads what can be read but not sized: standard input ("-"), a pipe, a FIFO, a device. */
+static int upload_stream(cli_t *c, const char *path, const char *bucket, const char *key,
+                         cp_stats_t *st)
+{
+    bool dash = strcmp(path, "-") == 0;
+    int fd = dash ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cli_error(c, "cannot read %s: %s", path, strerror(errno));
+        return CLI_FAILED;
+    }
+    int64_t n = 0;
+    int rc = cli_stream_upload(c, fd, dash ? "standard input" : path, bucket, key, &n);
+    if (!dash) {
+        close(fd);
+    }
+    if (rc == CLI_OK) {
+        record_upload(c, st, path, bucket, key, n);
+    }
+    return rc;
+}
+
 static int upload_file(cli_t *c, const char *path, const char *bucket, const char *key,
                        cp_stats_t *st)
 {
     struct stat sb;
+    if (strcmp(path, "-") == 0) {
+        return upload_stream(c, path, bucket, key, st);
+    }
     if (stat(path, &sb) != 0) {
         cli_error(c, "cannot read %s: %s", path, strerror(errno));
         return CLI_FAILED;
+    }
+    if (!S_ISREG(sb.st_mode)) { /* its size says nothing about what it holds */
+        return upload_stream(c, path, bucket, key, st);
     }
     cos_request_options_t *o = cli_options(c);
     cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
@@ -140,16 +177,100 @@ static int upload_file(cli_t *c, const char *path, const char *bucket, const cha
     if (!cos_status_is_ok(s)) {
         return cli_report(c, "upload", s);
     }
-    char to[PATH_MAX + 600];
-    snprintf(to, sizeof(to), "cos://%s/%s", bucket, key);
-    record(c, st, path, to, (int64_t)sb.st_size);
+    record_upload(c, st, path, bucket, key, (int64_t)sb.st_size);
     return CLI_OK;
 }
 
+/* Where a download goes. A regular file is written beside its path and renamed into place, so a
+ * failed download never leaves half a file; through a symlink, the file it points at is replaced
+ * and the link kept. What is not a regular file (standard output, a FIFO, a device, the /proc links
+ * of open files) is opened and written into, never replaced. */
+typedef struct dl_target {
+    const char *path; /* the file to rename into place, or the stream's name */
+    int fd;           /* >= 0: write into this stream */
+    bool close_fd;
+} dl_target_t;
+
+static bool is_own_stdout(const char *path)
+{
+    return strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0 ||
+           strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
+}
+
+static int download_target(cli_t *c, const char *path, dl_target_t *t)
+{
+    t->path = path;
+    t->fd = -1;
+    t->close_fd = false;
+    if (is_own_stdout(path)) {
+        t->path = "standard output";
+        t->fd = STDOUT_FILENO;
+        c->stdout_is_data = true;
+        return CLI_OK;
+    }
+    struct stat lsb, sb;
+    if (lstat(path, &lsb) != 0) {
+        return CLI_OK; /* a new file */
+    }
+    bool follows = stat(path, &sb) == 0;
+    char link[PATH_MAX] = "";
+    if (S_ISLNK(lsb.st_mode)) {
+        ssize_t n = readlink(path, link, sizeof(link) - 1);
+        link[n > 0 ? n : 0] = '\0';
+    }
+    bool fd_link = strncmp(path, "/proc/", 6) == 0 || strncmp(path, "/dev/fd/", 8) == 0 ||
+                   strncmp(link, "/proc/", 6) == 0;
+    if (follows && (!S_ISREG(sb.st_mode) || fd_link)) {
+        t->fd = open(path, O_WRONLY | O_CLOEXEC | (S_ISREG(sb.st_mode) ? O_TRUNC : 0));
+        if (t->fd < 0) {
+            cli_error(c, "cannot write %s: %s", path, strerror(errno));
+            return CLI_FAILED;
+        }
+        t->close_fd = true;
+        return CLI_OK;
+    }
+    if (S_ISLNK(lsb.st_mode)) {
+        char *real = follows ? realpath(path, NULL) : NULL;
+        if (!real) {
+            cli_error(c, "%s is a symbolic link to %s, which %s", path, link,
+                      follows ? "cannot be resolved" : "does not exist");
+            return CLI_FAILED;
+        }
+        t->path = cos_pstrdup_cstr(c->pool, real);
+        free(real);
+    }
+    return CLI_OK;
+}
+
+static int download_stream(cli_t *c, const char *bucket, const char *key, dl_target_t *t,
+                           cp_stats_t *st)
+{
+    int64_t n = 0;
+    int rc = cli_stream_download(c, bucket, key, t->fd, t->path, &n);
+    if (t->close_fd && close(t->fd) != 0 && rc == CLI_OK) {
+        cli_error(c, "cannot write %s: %s", t->path, strerror(errno));
+        rc = CLI_FAILED;
+    }
+    if (rc == CLI_OK) {
+        char from[PATH_MAX + 600];
+        snprintf(from, sizeof(from), "cos://%s/%s", bucket, key);
+        record(c, st, from, t->fd == STDOUT_FILENO ? "-" : t->path, n);
+    }
+    return rc;
+}
+
 /* size: the object's size when known from a listing, or -1 (then a HEAD asks for it). */
-static int download_file(cli_t *c, const char *bucket, const char *key, const char *path,
+static int download_file(cli_t *c, const char *bucket, const char *key, const char *target,
                          int64_t size_hint, cp_stats_t *st)
 {
+    dl_target_t t;
+    if (download_target(c, target, &t) != CLI_OK) {
+        return CLI_FAILED;
+    }
+    if (t.fd >= 0) {
+        return download_stream(c, bucket, key, &t, st);
+    }
+    const char *path = t.path;
     if (!make_parents(path)) {
         cli_error(c, "cannot create the directories of %s: %s", path, strerror(errno));
         return CLI_FAILED;
@@ -357,7 +478,15 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
     }
     cp_stats_t st = {0, 0, c->json ? cJSON_CreateArray() : NULL};
     int rc;
-    if (!src_cos) { /* local -> cos */
+    if (!src_cos && strcmp(src, "-") == 0) { /* standard input -> cos */
+        if (recursive || !*du.key || ends_with_slash(du.key)) {
+            cli_usage_error(c, "standard input has no name: give the whole key (cos://%s/KEY)%s",
+                            du.bucket, recursive ? ", without -r" : "");
+            cJSON_Delete(st.items);
+            return CLI_USAGE;
+        }
+        rc = upload_file(c, src, du.bucket, du.key, &st);
+    } else if (!src_cos) { /* local -> cos */
         struct stat sb;
         if (stat(src, &sb) != 0) {
             cli_error(c, "cannot read %s: %s", src, strerror(errno));
@@ -377,6 +506,11 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             rc = upload_file(c, src, du.bucket, key, &st);
         }
     } else if (!dst_cos) { /* cos -> local */
+        if (recursive && is_own_stdout(dst)) {
+            cli_usage_error(c, "cp -r writes a directory tree, not to standard output");
+            cJSON_Delete(st.items);
+            return CLI_USAGE;
+        }
         if (recursive) {
             tree_arg_t t = {su.key, NULL, dst, &st};
             rc = cli_list_each(c, su.bucket, su.key, NULL, download_one, NULL, &t);
@@ -389,7 +523,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             }
             struct stat sb;
             const char *path = dst;
-            if (ends_with_slash(dst) || (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+            if (!is_own_stdout(dst) &&
+                (ends_with_slash(dst) || (stat(dst, &sb) == 0 && S_ISDIR(sb.st_mode)))) {
                 path = join(c, dst, base_name(su.key));
             }
             rc = download_file(c, su.bucket, su.key, path, -1, &st);
@@ -410,7 +545,7 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         cJSON_AddNumberToObject(j, "files", (double)st.files);
         cJSON_AddNumberToObject(j, "bytes", (double)st.bytes);
         if (rc == CLI_OK) {
-            cli_json_print(j);
+            cli_json_print_to(c, j);
         } else {
             cJSON_Delete(j);
         }

@@ -34,7 +34,7 @@ void cli_info(cli_t *c, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stdout, fmt, ap);
+    vfprintf(c->stdout_is_data ? stderr : stdout, fmt, ap);
     va_end(ap);
 }
 
@@ -70,6 +70,20 @@ void cli_json_print(cJSON *v)
     char *text = cJSON_PrintUnformatted(v);
     if (text) {
         printf("%s\n", text);
+        cJSON_free(text);
+    }
+    cJSON_Delete(v);
+}
+
+void cli_json_print_to(cli_t *c, cJSON *v)
+{
+    if (!c->stdout_is_data) {
+        cli_json_print(v);
+        return;
+    }
+    char *text = cJSON_PrintUnformatted(v);
+    if (text) {
+        fprintf(stderr, "%s\n", text);
         cJSON_free(text);
     }
     cJSON_Delete(v);

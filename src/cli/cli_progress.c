@@ -48,8 +48,12 @@ static void draw(bool final)
         int s = (int)((double)(bar.total - bar.done) / rate);
         snprintf(eta, sizeof(eta), " ETA %d:%02d", s / 60, s % 60);
     }
-    fprintf(stderr, "\r%-24.24s [%s] %3d%% %s/%s %s/s%s\033[K", bar.label, cells, pct, done, total,
-            r, eta);
+    if (bar.total < 0) { /* a stream of unknown length */
+        fprintf(stderr, "\r%-24.24s %s %s/s\033[K", bar.label, done, r);
+    } else {
+        fprintf(stderr, "\r%-24.24s [%s] %3d%% %s/%s %s/s%s\033[K", bar.label, cells, pct, done,
+                total, r, eta);
+    }
     if (final) {
         fputc('\n', stderr);
     }
@@ -62,7 +66,7 @@ static void on_progress(int64_t consumed, int64_t total)
         return;
     }
     bar.done = consumed;
-    if (total > 0) {
+    if (total != 0) {
         bar.total = total;
     }
     draw(false);
@@ -85,7 +89,7 @@ cos_progress_callback cli_progress_callback(void)
 void cli_progress_end(bool ok)
 {
     if (bar.on) {
-        if (ok) {
+        if (ok && bar.total >= 0) {
             bar.done = bar.total;
         }
         draw(true);

@@ -3,40 +3,9 @@
 # command in human and --json modes, a recursive round trip of a tree with nested and non-ASCII names,
 # error reporting with COS error codes, and usage errors (exit status 2).
 # usage: test_cli.sh COSD COS
-set -uo pipefail
 COSD=$1
 COS=$2
-work=$(mktemp -d)
-pass=0
-fail=0
-cleanup() {
-  [ -n "${cosd_pid:-}" ] && kill "$cosd_pid" 2>/dev/null && wait "$cosd_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect STATUS DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit status.
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want; stderr: $(cat "$work/err")"; fi
-}
-has() { if grep -q -- "$2" "$work/$1"; then ok; else bad "$3: '$2' not in $1: $(head -c 400 "$work/$1")"; fi; }
-
-"$COSD" --listen 127.0.0.1:0 --data "$work/data" --account 1250000000:AKIDclitest:clisecretkey \
-  >"$work/cosd.out" 2>"$work/cosd.err" &
-cosd_pid=$!
-for _ in $(seq 1 100); do grep -q 'listening on' "$work/cosd.out" 2>/dev/null && break; sleep 0.05; done
-port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/cosd.out")
-[ -n "$port" ] || { echo "cosd did not start: $(cat "$work/cosd.err")" >&2; exit 1; }
-
-export HOME="$work/home"
-mkdir -p "$HOME"
-unset COS_ENDPOINT COS_SECRET_ID COS_SECRET_KEY COS_APPID COS_REGION COS_SESSION_TOKEN
+. "$(dirname "$0")/lib.sh"
 # Settings through `cos config` (file mode 0600), then plain commands.
 expect 0 "config" -- "$COS" config --endpoint "http://127.0.0.1:$port" --secret-id AKIDclitest \
   --secret-key clisecretkey --appid 1250000000
@@ -148,5 +117,4 @@ expect 0 "cmd help" -- "$COS" cp --help
 HOME="$work/nohome" expect 2 "no endpoint" -- "$COS" ls
 has err "no endpoint" "missing endpoint explains what to do"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
