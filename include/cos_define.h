@@ -124,7 +124,8 @@ typedef enum {
 } cos_object_exist_status_e;
 
 typedef struct {
-    int all_region;
+    int all_region; /* 1: every region, through service.cos.myqcloud.com for an empty or COS endpoint
+                     * (any other endpoint is asked itself); 0: the endpoint's region */
     cos_string_t owner_id;
     cos_string_t owner_display_name;
     cos_list_t bucket_list;

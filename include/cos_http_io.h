@@ -20,7 +20,8 @@ COS_EXPORT cos_http_controller_t *cos_http_controller_create(cos_pool_t *p, int 
 
 /* Toggle the automatic Content-MD5 of uploads for this controller. */
 COS_EXPORT void cos_set_content_md5_enable(cos_http_controller_t *ctl, int enable);
-/* Connect to host_ip:host_port instead of resolving the host (Host header and signature unchanged). */
+/* Connect to host_ip:host_port instead of resolving the host (Host header and signature unchanged).
+ * host_ip is an IPv4 or IPv6 address ("::1" or "[::1]"). */
 COS_EXPORT void cos_set_request_route(cos_http_controller_t *ctl, char *host_ip, int host_port);
 /* Our extensions: TLS CA bundle (file or directory) and peer verification of this controller (on by
  * default); verification can only be turned off explicitly. */

@@ -1,12 +1,14 @@
 /* cli_config.c: where the cos tool's settings come from (flags > environment > config file), the
  * `cos config` command that writes ~/.cos.conf with mode 0600, and the libcos request options built
  * from the settings, including how an endpoint on loopback (a local cosd) is addressed. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,6 +97,178 @@ void cli_config_load(cli_t *c)
     }
 }
 
+/* An endpoint as typed, taken apart by endpoint_parse. */
+typedef struct endpoint {
+    const char *scheme; /* "http://" or "https://" */
+    char host[256];     /* without brackets for IPv6 */
+    int port;           /* 0: the scheme's default */
+    bool ip;            /* an IPv4 or IPv6 literal */
+    bool v6;
+} endpoint_t;
+
+/* Whether s[0..n) is a DNS name: dot-separated labels of letters, digits and '-' (not at either end
+ * of a label), each 1-63 characters, 253 in all. */
+static bool dns_name(const char *s, size_t n)
+{
+    if (n == 0 || n > 253) {
+        return false;
+    }
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char ch = i < n ? s[i] : '.';
+        if (ch == '.') {
+            if (label == 0 || label > 63 || s[i - 1] == '-') {
+                return false;
+            }
+            label = 0;
+        } else if (isalnum((unsigned char)ch) || (ch == '-' && label > 0)) {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Parses an endpoint: [http:// | https://] HOST [:PORT] [/], HOST a DNS name with a dot, localhost,
+ * an IPv4 literal or a bracketed IPv6 literal, PORT 1-65535. Without a scheme: http://, as in
+ * libcos. On failure, why says what is wrong. */
+static bool endpoint_parse(const char *ep, endpoint_t *e, char *why, size_t whylen)
+{
+    memset(e, 0, sizeof(*e));
+    e->scheme = "http://";
+    const char *rest = ep;
+    for (const char *q = ep; *q; q++) {
+        if (isspace((unsigned char)*q) || iscntrl((unsigned char)*q)) {
+            snprintf(why, whylen, "it contains a space or control character");
+            return false;
+        }
+    }
+    const char *sep = strstr(ep, "://");
+    if (sep) {
+        size_t sl = (size_t)(sep - ep);
+        if (sl == 4 && strncasecmp(ep, "http", 4) == 0) {
+            e->scheme = "http://";
+        } else if (sl == 5 && strncasecmp(ep, "https", 5) == 0) {
+            e->scheme = "https://";
+        } else {
+            snprintf(why, whylen, "the scheme '%.*s' is not supported (use http:// or https://)",
+                     (int)(sl > 16 ? 16 : sl), ep);
+            return false;
+        }
+        rest = sep + 3;
+    }
+    size_t n = strlen(rest);
+    if (n > 0 && rest[n - 1] == '/') {
+        n--;
+    }
+    if (memchr(rest, '@', n)) {
+        snprintf(why, whylen, "it has a user name (credentials go in --secret-id/--secret-key)");
+        return false;
+    }
+    if (strcspn(rest, "/?#") < n) {
+        snprintf(why, whylen, "it has a path, query or fragment (give only scheme, host and port)");
+        return false;
+    }
+    const char *host = rest, *port = NULL;
+    size_t hl;
+    if (rest[0] == '[') {
+        const char *rb = memchr(rest, ']', n);
+        if (!rb) {
+            snprintf(why, whylen, "an IPv6 address lacks its closing ']'");
+            return false;
+        }
+        host = rest + 1;
+        hl = (size_t)(rb - host);
+        if (rb + 1 < rest + n) {
+            if (rb[1] != ':') {
+                snprintf(why, whylen, "unexpected text after the IPv6 address");
+                return false;
+            }
+            port = rb + 2;
+        }
+        e->v6 = true;
+    } else {
+        const char *colon = memchr(rest, ':', n);
+        hl = colon ? (size_t)(colon - rest) : n;
+        if (colon && memchr(colon + 1, ':', (size_t)(rest + n - colon - 1))) {
+            snprintf(why, whylen, "an IPv6 address must be in brackets, e.g. http://[::1]:9000");
+            return false;
+        }
+        port = colon ? colon + 1 : NULL;
+    }
+    if (hl == 0) {
+        snprintf(why, whylen, "it has no host");
+        return false;
+    }
+    if (hl >= sizeof(e->host)) {
+        snprintf(why, whylen, "the host name is too long");
+        return false;
+    }
+    memcpy(e->host, host, hl);
+    e->host[hl] = '\0';
+    if (port) {
+        size_t pl = (size_t)(rest + n - port);
+        char digits[8];
+        bool ok = pl > 0 && pl < sizeof(digits) && strspn(port, "0123456789") >= pl;
+        long v = 0;
+        if (ok) {
+            memcpy(digits, port, pl);
+            digits[pl] = '\0';
+            v = strtol(digits, NULL, 10);
+        }
+        if (!ok || v < 1 || v > 65535) {
+            snprintf(why, whylen, "the port must be a number from 1 to 65535");
+            return false;
+        }
+        e->port = (int)v;
+    }
+    unsigned char addr[16];
+    if (e->v6) {
+        if (inet_pton(AF_INET6, e->host, addr) != 1) {
+            snprintf(why, whylen, "'%s' is not an IPv6 address", e->host);
+            return false;
+        }
+        e->ip = true;
+        return true;
+    }
+    if (strspn(e->host, "0123456789.") == hl) {
+        if (inet_pton(AF_INET, e->host, addr) != 1) {
+            snprintf(why, whylen, "'%s' is not an IPv4 address", e->host);
+            return false;
+        }
+        e->ip = true;
+        return true;
+    }
+    if (!dns_name(e->host, hl)) {
+        snprintf(why, whylen,
+                 "'%s' is not a host name (letters, digits, '-' and '.'), an IPv4 address or a "
+                 "bracketed IPv6 address",
+                 e->host);
+        return false;
+    }
+    if (!strchr(e->host, '.') && strcasecmp(e->host, "localhost") != 0) {
+        snprintf(why, whylen,
+                 "'%s' is a host name without a dot, almost certainly a mistake (buckets are "
+                 "addressed as <bucket>.%s); give a full host name, an IP address or localhost, "
+                 "e.g. http://127.0.0.1:9000",
+                 e->host, e->host);
+        return false;
+    }
+    return true;
+}
+
+/* Checks the endpoint setting, printing a usage error naming it when it does not parse. */
+static bool endpoint_check(cli_t *c, const char *ep, endpoint_t *e)
+{
+    char why[1024];
+    if (endpoint_parse(ep, e, why, sizeof(why))) {
+        return true;
+    }
+    cli_usage_error(c, "invalid endpoint '%s': %s", ep, why);
+    return false;
+}
+
 int cli_cmd_config(cli_t *c, int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -106,6 +280,10 @@ int cli_cmd_config(cli_t *c, int argc, char **argv)
     }
     if (argc > 1) {
         cli_usage_error(c, "config: unexpected argument '%s'", argv[1]);
+        return CLI_USAGE;
+    }
+    endpoint_t e;
+    if (c->set.endpoint && !endpoint_check(c, c->set.endpoint, &e)) {
         return CLI_USAGE;
     }
     /* Write to a temporary file created 0600, then rename: never a moment with looser permissions.
@@ -148,23 +326,6 @@ int cli_cmd_config(cli_t *c, int argc, char **argv)
     return CLI_OK;
 }
 
-/* Whether host (no port) is loopback by name or an IPv4 literal. */
-static bool is_local_or_ip(const char *host)
-{
-    if (strcmp(host, "localhost") == 0) {
-        return true;
-    }
-    int dots = 0;
-    for (const char *p = host; *p; p++) {
-        if (*p == '.') {
-            dots++;
-        } else if (!isdigit((unsigned char)*p)) {
-            return false;
-        }
-    }
-    return dots == 3;
-}
-
 cos_request_options_t *cli_options(cli_t *c)
 {
     if (c->opts) {
@@ -174,39 +335,28 @@ cos_request_options_t *cli_options(cli_t *c)
     o->config = cos_config_create(c->pool);
     o->ctl = cos_http_controller_create(c->pool, 0);
     const char *ep = c->set.endpoint;
-    if (ep && *ep) {
-        const char *scheme = "https://";
-        const char *hostport = ep;
-        if (strncmp(ep, "http://", 7) == 0) {
-            scheme = "http://";
-            hostport = ep + 7;
-        } else if (strncmp(ep, "https://", 8) == 0) {
-            hostport = ep + 8;
+    if (ep) {
+        endpoint_t e;
+        if (!endpoint_check(c, ep, &e)) {
+            return NULL;
         }
-        char host[256];
-        snprintf(host, sizeof(host), "%s", hostport);
-        host[strcspn(host, "/")] = '\0';
-        char *colon = strrchr(host, ':');
-        int port = 0;
-        if (colon) {
-            port = atoi(colon + 1);
-            *colon = '\0';
-        }
-        if (is_local_or_ip(host)) {
+        bool https = strcmp(e.scheme, "https://") == 0;
+        char *url = cos_palloc(c->pool, 300);
+        if (e.ip || strcasecmp(e.host, "localhost") == 0) {
             /* A bucket cannot be a subdomain of an IP address: address buckets as
              * <bucket>.localhost (what cosd accepts) and route the connection to the given address.
              */
-            int p = port ? port : (strcmp(scheme, "https://") == 0 ? 443 : 80);
-            char *e = cos_palloc(c->pool, 300);
-            snprintf(e, 300, "%slocalhost:%d", scheme, p);
-            cos_str_set(&o->config->endpoint, e);
-            c->route_ip =
-                cos_pstrdup_cstr(c->pool, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host);
+            int p = e.port ? e.port : (https ? 443 : 80);
+            snprintf(url, 300, "%slocalhost:%d", e.scheme, p);
+            c->route_ip = cos_pstrdup_cstr(c->pool, e.ip ? e.host : "127.0.0.1");
             c->route_port = p;
             cos_set_request_route(o->ctl, c->route_ip, p);
+        } else if (e.port) {
+            snprintf(url, 300, "%s%s:%d", e.scheme, e.host, e.port);
         } else {
-            cos_str_set(&o->config->endpoint, ep);
+            snprintf(url, 300, "%s%s", e.scheme, e.host);
         }
+        cos_str_set(&o->config->endpoint, url);
     } else if (c->set.region && *c->set.region) {
         char *e = cos_palloc(c->pool, 300);
         snprintf(e, 300, "https://cos.%s.myqcloud.com", c->set.region);

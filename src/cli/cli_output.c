@@ -2,6 +2,7 @@
  * message and request id; usage errors; informational lines (suppressed by --quiet and --json);
  * JSON output. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,12 +39,29 @@ void cli_info(cli_t *c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The endpoint requests go to, as the user gave it (flag, environment or config file), else the one
+ * derived from the region; NULL before any was set up. */
+static const char *used_endpoint(const cli_t *c)
+{
+    if (c->set.endpoint) {
+        return c->set.endpoint;
+    }
+    if (c->opts && c->opts->config && c->opts->config->endpoint.data) {
+        return c->opts->config->endpoint.data;
+    }
+    return NULL;
+}
+
 int cli_report(cli_t *c, const char *what, const cos_status_t *s)
 {
     const char *code = s && s->error_code ? s->error_code : "UnknownError";
     const char *msg = s && s->error_msg ? s->error_msg : "";
     const char *rid = s && s->req_id ? s->req_id : "";
     int http = s ? s->code : 0;
+    /* A transport failure (no answer at all) names the endpoint, since libcos's message names the
+     * bucket's host or the address connected to, which the user may not recognise. */
+    const char *ep = used_endpoint(c);
+    bool transport = http < 0 && strcmp(code, COS_HTTP_IO_ERROR_CODE) == 0 && ep;
     if (c->json) {
         cJSON *o = cJSON_CreateObject();
         cJSON *e = cJSON_AddObjectToObject(o, "error");
@@ -52,10 +70,16 @@ int cli_report(cli_t *c, const char *what, const cos_status_t *s)
         cJSON_AddStringToObject(e, "code", code);
         cJSON_AddStringToObject(e, "message", msg);
         cJSON_AddStringToObject(e, "request_id", rid);
+        if (ep) {
+            cJSON_AddStringToObject(e, "endpoint", ep);
+        }
         char *text = cJSON_PrintUnformatted(o);
         fprintf(stderr, "%s\n", text);
         cJSON_free(text);
         cJSON_Delete(o);
+    } else if (transport) {
+        fprintf(stderr, "%s: %s failed: cannot reach endpoint %s: %s%s%s\n", c->prog, what, ep,
+                code, *msg ? ": " : "", msg);
     } else if (http < 0) {
         fprintf(stderr, "%s: %s failed: %s%s%s\n", c->prog, what, code, *msg ? ": " : "", msg);
     } else {

@@ -58,25 +58,51 @@ void cosi_endpoint_split(cos_pool_t *p, const cos_string_t *endpoint, const char
     *host = cos_pstrndup(p, ep, len);
 }
 
-/* True when host (optionally with :port) is an IPv4 address. */
-static bool cosi_is_ipv4_host(const char *host)
+bool cosi_is_ip_host(const char *host)
 {
     char buf[64];
-    size_t n = strcspn(host, ":");
+    int family = AF_INET;
+    const char *start = host;
+    size_t n;
+    if (host[0] == '[') {
+        /* "[v6]" or "[v6]:port" */
+        const char *rb = strchr(host, ']');
+        if (rb == NULL || (rb[1] != '\0' && rb[1] != ':')) {
+            return false;
+        }
+        family = AF_INET6;
+        start = host + 1;
+        n = (size_t)(rb - start);
+    } else {
+        n = strcspn(host, ":");
+    }
     if (n == 0 || n >= sizeof(buf)) {
         return false;
     }
-    memcpy(buf, host, n);
+    memcpy(buf, start, n);
     buf[n] = '\0';
-    struct in_addr a;
-    return inet_pton(AF_INET, buf, &a) == 1;
+    unsigned char a[16];
+    return inet_pton(family, buf, a) == 1;
+}
+
+bool cosi_is_cos_public_host(const char *host)
+{
+    static const char *const suffixes[] = {".myqcloud.com", ".tencentcos.cn"};
+    size_t n = strcspn(host, ":");
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t sl = strlen(suffixes[i]);
+        if (n > sl && strncasecmp(host + n - sl, suffixes[i], sl) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 char *cosi_bucket_host(cos_pool_t *p, const cos_config_t *c, const cos_string_t *bucket)
 {
     const char *proto, *ep;
     cosi_endpoint_split(p, &c->endpoint, &proto, &ep);
-    if (c->is_cname || cosi_is_ipv4_host(ep)) {
+    if (c->is_cname || cosi_is_ip_host(ep)) {
         return (char *)ep;
     }
     if (cos_is_null_string(&c->appid)) {
@@ -88,6 +114,33 @@ char *cosi_bucket_host(cos_pool_t *p, const cos_config_t *c, const cos_string_t 
         return cos_psprintf(p, "%.*s.%s", bucket->len, bucket->data, ep);
     }
     return cos_psprintf(p, "%.*s-%.*s.%s", bucket->len, bucket->data, alen, c->appid.data, ep);
+}
+
+cos_status_t *cosi_check_endpoint(cos_pool_t *p, const cos_string_t *endpoint)
+{
+    const char *ep = endpoint->data;
+    int len = endpoint->len;
+    const char *proto, *host;
+    cosi_endpoint_split(p, endpoint, &proto, &host);
+    const char *why = NULL;
+    for (int i = 0; i < len && why == NULL; i++) {
+        if (isspace((unsigned char)ep[i]) || iscntrl((unsigned char)ep[i])) {
+            why = "it contains a space or control character";
+        }
+    }
+    if (why == NULL && strstr(host, "://") != NULL) {
+        why = "only http:// and https:// are supported";
+    } else if (why == NULL && host[0] == '\0') {
+        why = "it has no host";
+    } else if (why == NULL && strpbrk(host, "/?#") != NULL) {
+        why = "it has a path, query or fragment (give only scheme, host and port)";
+    } else if (why == NULL && strchr(host, '@') != NULL) {
+        why = "it has a user name (credentials go in access_key_id and access_key_secret)";
+    }
+    if (why == NULL) {
+        return NULL;
+    }
+    return cosi_status_client(p, cos_psprintf(p, "endpoint \"%.*s\" is invalid: %s", len, ep, why));
 }
 
 static bool cosi_has_outer_space(const cos_string_t *s)
@@ -105,6 +158,10 @@ cos_status_t *cosi_check_config(cos_pool_t *p, const cos_config_t *c)
     }
     if (cos_is_null_string(&c->endpoint)) {
         return cosi_status_client(p, "endpoint is null or empty, please check it");
+    }
+    cos_status_t *s = cosi_check_endpoint(p, &c->endpoint);
+    if (s != NULL) {
+        return s;
     }
     if (cosi_has_outer_space(&c->access_key_id)) {
         return cosi_status_client(p, "access_key_id has leading or trailing whitespace, please check it");
@@ -218,7 +275,11 @@ cos_status_t *cosi_init_service_request(const cos_request_options_t *o, int all_
     if (c == NULL) {
         return cosi_status_client(p, "options->config is not set: create it with cos_config_create");
     }
-    if (!all_region && (s = cosi_check_config(p, c)) != NULL) {
+    /* All regions are listed by service.cos.myqcloud.com, but only for a COS endpoint (or none): a
+     * given endpoint of another kind (a cosd, a private deployment) is asked itself, so a request
+     * never leaves for the public host when the caller named another one. */
+    bool given = !cos_is_null_string(&c->endpoint);
+    if ((given || !all_region) && (s = cosi_check_config(p, c)) != NULL) {
         return s;
     }
     if (cosi_has_outer_space(&c->access_key_id)) {
@@ -232,7 +293,8 @@ cos_status_t *cosi_init_service_request(const cos_request_options_t *o, int all_
     }
     const char *ep;
     cosi_endpoint_split(p, &c->endpoint, (const char **)&(*req)->proto, &ep);
-    (*req)->host = all_region ? (char *)"service.cos.myqcloud.com" : (char *)ep;
+    bool public_service = all_region && (!given || cosi_is_cos_public_host(ep));
+    (*req)->host = public_service ? (char *)"service.cos.myqcloud.com" : (char *)ep;
     (*req)->uri = (char *)"";
     return NULL;
 }

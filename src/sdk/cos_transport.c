@@ -297,6 +297,12 @@ static struct curl_slist *cosi_build_headers(cos_http_request_t *req, bool *ok)
     return list;
 }
 
+/* An IPv6 address in brackets ("[::1]", as in URLs and CURLOPT_CONNECT_TO); others unchanged. */
+static const char *cosi_bracket_ip(cos_pool_t *p, const char *ip)
+{
+    return (ip[0] != '[' && strchr(ip, ':') != NULL) ? cos_psprintf(p, "[%s]", ip) : ip;
+}
+
 static char *cosi_transport_message(cos_pool_t *p, CURL *h, CURLcode rc, const char *errbuf,
                                     const cos_http_request_t *req, const cos_http_request_options_t *ro)
 {
@@ -309,10 +315,11 @@ static char *cosi_transport_message(cos_pool_t *p, CURL *h, CURLcode rc, const c
         long port = 0;
         curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip);
         curl_easy_getinfo(h, CURLINFO_PRIMARY_PORT, &port);
-        const char *target = (ip != NULL && ip[0] != '\0') ? cos_psprintf(p, "%s:%ld", ip, port)
-                             : (ro->host_ip != NULL && ro->host_port > 0)
-                                 ? cos_psprintf(p, "%s:%d", ro->host_ip, ro->host_port)
-                                 : req->host;
+        const char *target =
+            (ip != NULL && ip[0] != '\0') ? cos_psprintf(p, "%s:%ld", cosi_bracket_ip(p, ip), port)
+            : (ro->host_ip != NULL && ro->host_port > 0)
+                ? cos_psprintf(p, "%s:%d", cosi_bracket_ip(p, ro->host_ip), ro->host_port)
+                : req->host;
         if (os_errno == ECONNREFUSED) {
             return cos_psprintf(p, "connect to %s refused (is the server running?)", target);
         }
@@ -427,7 +434,7 @@ void cosi_transport_perform(const cos_request_options_t *o, cos_http_request_t *
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 
     if (ro->host_ip != NULL && ro->host_ip[0] != '\0' && ro->host_port > 0) {
-        char *ct = cos_psprintf(p, "::%s:%d", ro->host_ip, ro->host_port);
+        char *ct = cos_psprintf(p, "::%s:%d", cosi_bracket_ip(p, ro->host_ip), ro->host_port);
         connect_to = ct != NULL ? curl_slist_append(NULL, ct) : NULL;
     }
     curl_easy_setopt(h, CURLOPT_CONNECT_TO, connect_to);

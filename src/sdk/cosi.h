@@ -57,11 +57,20 @@ cos_status_t *cosi_init_request(const cos_request_options_t *o, const cos_string
                                 const cos_string_t *key, http_method_e method, bool get_type,
                                 cos_table_t *headers, cos_table_t *params,
                                 cos_http_request_t **req, cos_http_response_t **resp);
-/* Service request (GET Service): host service.cos.myqcloud.com when all_region, else the endpoint. */
+/* Service request (GET Service): host service.cos.myqcloud.com when all_region and the endpoint is
+ * empty or a COS one (cosi_is_cos_public_host), else the endpoint. */
 cos_status_t *cosi_init_service_request(const cos_request_options_t *o, int all_region, cos_table_t *headers,
                                         cos_http_request_t **req, cos_http_response_t **resp);
 /* "http://" or "https://" and the endpoint without scheme. */
 void cosi_endpoint_split(cos_pool_t *p, const cos_string_t *endpoint, const char **proto, const char **host);
+/* True when host (scheme stripped, optionally with :port) is an IPv4 literal or a bracketed IPv6
+ * literal ("[::1]", "[::1]:9000"). */
+bool cosi_is_ip_host(const char *host);
+/* True when host (optionally with :port) ends in .myqcloud.com or .tencentcos.cn. */
+bool cosi_is_cos_public_host(const char *host);
+/* NULL when the endpoint can be used: an optional http:// or https:// scheme, then a host with an
+ * optional port, no space, userinfo, path, query or fragment; else a client error naming it. */
+cos_status_t *cosi_check_endpoint(cos_pool_t *p, const cos_string_t *endpoint);
 /* Host of a bucket per the endpoint, is_cname and appid rules. */
 char *cosi_bucket_host(cos_pool_t *p, const cos_config_t *c, const cos_string_t *bucket);
 /* Checks config and bucket; NULL or an error status. */

@@ -45,6 +45,15 @@ static void test_object_url(void **state)
     assert_string_equal(cos_gen_object_url(o, &bucket, &key), "https://img.example.com/dir/a%20b%2Bc.txt");
     o = make_options(p, "10.1.2.3:8080", "1250000000");
     assert_string_equal(cos_gen_object_url(o, &bucket, &key), "http://10.1.2.3:8080/dir/a%20b%2Bc.txt");
+    /* A bracketed IPv6 literal is the host itself, like an IPv4 one. */
+    o = make_options(p, "http://[::1]:8080/", "1250000000");
+    assert_string_equal(cos_gen_object_url(o, &bucket, &key),
+                        "http://[::1]:8080/dir/a%20b%2Bc.txt");
+    o = make_options(p, "[fe80::1]", "1250000000");
+    assert_string_equal(cos_gen_object_url(o, &bucket, &key), "http://[fe80::1]/dir/a%20b%2Bc.txt");
+    o = make_options(p, "[not-v6]:80", NULL);
+    assert_string_equal(cos_gen_object_url(o, &bucket, &key),
+                        "http://examplebucket-1250000000.[not-v6]:80/dir/a%20b%2Bc.txt");
     cos_pool_destroy(p);
 }
 
@@ -96,6 +105,24 @@ static void test_validation(void **state)
     cos_str_set(&o->config->endpoint, "");
     expect_client_error(cos_head_bucket(o, &bucket, &resp), "endpoint is null or empty");
     assert_null(resp);
+    /* An endpoint that cannot be used is refused before anything is sent, naming it. */
+    static const char *const bad_endpoints[][2] = {
+        {"ftp://cos.example.com", "only http:// and https://"},
+        {"http://cos example.com", "space"},
+        {"http://cos.example.com/bucket", "path"},
+        {"https://user:pw@cos.example.com", "user name"},
+        {"https://", "no host"},
+    };
+    for (size_t i = 0; i < sizeof(bad_endpoints) / sizeof(bad_endpoints[0]); i++) {
+        cos_str_set(&o->config->endpoint, bad_endpoints[i][0]);
+        cos_status_t *es = cos_head_bucket(o, &bucket, &resp);
+        expect_client_error(es, bad_endpoints[i][1]);
+        assert_non_null(strstr(es->error_msg, bad_endpoints[i][0]));
+        assert_null(resp);
+        cos_get_service_params_t *sp = cos_create_get_service_params(p);
+        expect_client_error(cos_get_service(o, sp, &resp), bad_endpoints[i][1]);
+        assert_null(resp);
+    }
     cos_str_set(&o->config->endpoint, "127.0.0.1:1");
 
     /* A missing local file is reported with its path and the system's reason. */

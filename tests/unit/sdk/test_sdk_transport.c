@@ -492,6 +492,17 @@ static void test_keepalive_and_connect_errors(void **state)
     assert_non_null(strstr(s->error_msg, "127.0.0.1:1"));
     assert_non_null(strstr(s->error_msg, "refused"));
     assert_int_equal(o->ctl->retry_count, 1);
+    /* An IPv6 route, with or without brackets, is connected to as [addr]:port. */
+    o->config->retry_times = 0;
+    const char *v6[] = {"::1", "[::1]"};
+    for (int i = 0; i < 2; i++) {
+        cos_set_request_route(o->ctl, (char *)v6[i], 1);
+        s = cos_head_bucket(o, &bucket, NULL);
+        assert_string_equal(s->error_code, "HttpIoError");
+        if (strstr(s->error_msg, "[::1]:1") == NULL) {
+            fail_msg("route %s: \"%s\" lacks [::1]:1", v6[i], s->error_msg);
+        }
+    }
     cos_http_io_deinitialize();
     cos_pool_destroy(p);
 }
@@ -567,6 +578,17 @@ static void test_bucket_calls(void **state)
     assert_int_equal(s->code, 200);
     assert_string_equal(hdr(0, "Host"), "cos.ap-test.myqcloud.com");
     assert_string_equal(sp->owner_id.data, "qcs::cam::uin/1:uin/1");
+    /* All regions: the public service host for a COS endpoint, else the endpoint itself. */
+    mini_http_script(&srv, svc_r, 1);
+    sp = cos_create_get_service_params(p);
+    assert_int_equal(cos_get_service(o, sp, NULL)->code, 200);
+    assert_string_equal(hdr(0, "Host"), "service.cos.myqcloud.com");
+    cos_request_options_t *lo = make_options(p);
+    cos_str_set(&lo->config->endpoint, "http://localhost:9000");
+    mini_http_script(&srv, svc_r, 1);
+    sp = cos_create_get_service_params(p);
+    assert_int_equal(cos_get_service(lo, sp, NULL)->code, 200);
+    assert_string_equal(hdr(0, "Host"), "localhost:9000");
     cos_get_service_content_t *bc = cos_list_get_last(&sp->bucket_list, cos_get_service_content_t, node);
     assert_string_equal(bc->bucket_name.data, "b-1250000000");
     assert_string_equal(bc->location.data, "ap-test");
