@@ -92,6 +92,13 @@ typedef int (*cli_prefix_fn)(cli_t *c, const char *bucket, const char *prefix, v
  * every common prefix when delimiter is not NULL. Stops at the first non-CLI_OK return. */
 int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *delimiter,
                   cli_object_fn on_object, cli_prefix_fn on_prefix, void *arg);
+/* What an -r command on cos://bucket/key acts on: key itself when it names an object, then every
+ * object under key + "/" (under key when key is "" or ends in '/'), never keys that merely start
+ * with key ("pre" is not "prefix.txt"). rel is the object's name relative to that directory (for
+ * key itself, its last component), never cut inside a name; size is -1 when unknown. */
+typedef int (*cli_tree_fn)(cli_t *c, const char *bucket, const char *key, const char *rel,
+                           int64_t size, void *arg);
+int cli_tree_each(cli_t *c, const char *bucket, const char *key, cli_tree_fn fn, void *arg);
 /* Parses "-r" / "--help" of a command: returns -1 to go on (positional arguments from optind), or
  * the exit code (help printed, or a usage error). */
 int cli_recursive_flags(cli_t *c, int argc, char **argv, const char *help, bool *recursive);

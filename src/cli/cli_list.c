@@ -1,7 +1,10 @@
 /* cli_list.c: what several cos commands share: walking every page of a bucket listing (objects and,
- * with a delimiter, common prefixes), and the "-r / --help" flags of ls, cp and rm. */
+ * with a delimiter, common prefixes), the objects an -r command acts on (a prefix read as a
+ * directory), and the "-r / --help" flags of ls, cp and rm. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -45,6 +48,47 @@ int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *
         }
         marker = cos_pstrdup_cstr(c->pool, p->next_marker.data);
     }
+}
+
+typedef struct tree_walk {
+    size_t dir_len;
+    cli_tree_fn fn;
+    void *arg;
+} tree_walk_t;
+
+static int tree_object(cli_t *c, const char *bucket, const cos_list_object_content_t *obj,
+                       void *arg)
+{
+    tree_walk_t *w = arg;
+    const char *key = obj->key.data;
+    int64_t size = obj->size.data ? strtoll(obj->size.data, NULL, 10) : -1;
+    return w->fn(c, bucket, key, key + w->dir_len, size, w->arg);
+}
+
+int cli_tree_each(cli_t *c, const char *bucket, const char *key, cli_tree_fn fn, void *arg)
+{
+    size_t n = strlen(key);
+    bool named = n > 0 && key[n - 1] != '/';
+    if (named) { /* key itself, when it is an object */
+        cos_string_t b = cli_str(bucket), k = cli_str(key);
+        cos_table_t *head = NULL;
+        cos_status_t *s = cos_head_object(cli_options(c), &b, &k, NULL, &head);
+        if (cos_status_is_ok(s)) {
+            const char *cl = cli_header(head, "Content-Length");
+            const char *slash = strrchr(key, '/');
+            int rc =
+                fn(c, bucket, key, slash ? slash + 1 : key, cl ? strtoll(cl, NULL, 10) : -1, arg);
+            if (rc != CLI_OK) {
+                return rc;
+            }
+        } else if (s->code != 404) {
+            return cli_report(c, "look up object", s);
+        }
+    }
+    char *dir = cos_palloc(c->pool, n + 2);
+    snprintf(dir, n + 2, "%s%s", key, named ? "/" : "");
+    tree_walk_t w = {strlen(dir), fn, arg};
+    return cli_list_each(c, bucket, dir, NULL, tree_object, NULL, &w);
 }
 
 int cli_recursive_flags(cli_t *c, int argc, char **argv, const char *help, bool *recursive)

@@ -1,5 +1,5 @@
 /* cli_object.c: the object commands of the cos tool: cp (local->cos, cos->local, cos->cos, files or
- * directory trees), rm (one object or every object under a prefix), stat and presign. */
+ * directory trees), stat and presign. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -371,45 +371,48 @@ static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char
 }
 
 typedef struct tree_arg {
-    const char *prefix;     /* source prefix, stripped from keys */
     const char *dst_bucket; /* cos->cos */
     const char *dst;        /* local directory or destination prefix */
     cp_stats_t *st;
 } tree_arg_t;
 
-static const char *relative(const char *key, const char *prefix)
+/* Whether a relative name would leave the directory it is copied into. */
+static bool escapes(const char *rel)
 {
-    size_t n = strlen(prefix);
-    const char *r = strncmp(key, prefix, n) == 0 ? key + n : key;
-    while (*r == '/') {
-        r++;
+    if (rel[0] == '/') {
+        return true;
     }
-    return r;
+    for (const char *p = rel; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.') {
+            return true;
+        }
+        p += n;
+        p += *p == '/';
+    }
+    return false;
 }
 
-static int download_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj,
-                        void *arg)
+static int download_one(cli_t *c, const char *bucket, const char *key, const char *rel,
+                        int64_t size, void *arg)
 {
     tree_arg_t *t = arg;
-    const char *key = obj->key.data;
-    const char *rel = relative(key, t->prefix);
     if (!*rel || ends_with_slash(key)) {
         return CLI_OK; /* directory placeholder objects */
     }
-    if (strstr(rel, "../") || strcmp(rel, "..") == 0 || strncmp(rel, "..", 2) == 0) {
+    if (escapes(rel)) {
         cli_error(c, "skipping cos://%s/%s: its name would leave %s", bucket, key, t->dst);
         return CLI_OK;
     }
-    return download_file(c, bucket, key, join(c, t->dst, rel),
-                         obj->size.data ? atoll(obj->size.data) : -1, t->st);
+    return download_file(c, bucket, key, join(c, t->dst, rel), size, t->st);
 }
 
-static int copy_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj, void *arg)
+static int copy_one(cli_t *c, const char *bucket, const char *key, const char *rel, int64_t size,
+                    void *arg)
 {
+    (void)size;
     tree_arg_t *t = arg;
-    const char *key = obj->key.data;
-    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, relative(key, t->prefix)),
-                       t->st);
+    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, rel), t->st);
 }
 
 int cli_cmd_cp(cli_t *c, int argc, char **argv)
@@ -512,8 +515,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             return CLI_USAGE;
         }
         if (recursive) {
-            tree_arg_t t = {su.key, NULL, dst, &st};
-            rc = cli_list_each(c, su.bucket, su.key, NULL, download_one, NULL, &t);
+            tree_arg_t t = {NULL, dst, &st};
+            rc = cli_tree_each(c, su.bucket, su.key, download_one, &t);
         } else {
             if (!*su.key || ends_with_slash(su.key)) {
                 cli_usage_error(c, "%s names no object: give a key, or use cp -r for a prefix",
@@ -531,8 +534,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         }
     } else { /* cos -> cos */
         if (recursive) {
-            tree_arg_t t = {su.key, du.bucket, du.key, &st};
-            rc = cli_list_each(c, su.bucket, su.key, NULL, copy_one, NULL, &t);
+            tree_arg_t t = {du.bucket, du.key, &st};
+            rc = cli_tree_each(c, su.bucket, su.key, copy_one, &t);
         } else {
             const char *key =
                 (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(su.key)) : du.key;
@@ -553,111 +556,6 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         char hs[32];
         cli_human_size(st.bytes, hs, sizeof(hs));
         cli_info(c, "%lld file(s), %s\n", (long long)st.files, hs);
-    }
-    return rc;
-}
-
-/* ---------------------------------------------------------------- rm */
-
-typedef struct rm_batch {
-    cos_list_t keys;
-    int n;
-    int64_t removed;
-    cJSON *items;
-} rm_batch_t;
-
-static int rm_flush(cli_t *c, const char *bucket, rm_batch_t *b)
-{
-    if (b->n == 0) {
-        return CLI_OK;
-    }
-    cos_string_t bk = cli_str(bucket);
-    cos_table_t *resp = NULL;
-    cos_list_t deleted;
-    cos_list_init(&deleted);
-    cos_status_t *s = cos_delete_objects(cli_options(c), &bk, &b->keys, 1, &resp, &deleted);
-    if (!cos_status_is_ok(s)) {
-        return cli_report(c, "remove objects", s);
-    }
-    b->removed += b->n;
-    b->n = 0;
-    cos_list_init(&b->keys);
-    return CLI_OK;
-}
-
-static int rm_one(cli_t *c, const char *bucket, const cos_list_object_content_t *obj, void *arg)
-{
-    rm_batch_t *b = arg;
-    const char *key = obj->key.data;
-    cos_object_key_t *k = cos_create_cos_object_key(c->pool);
-    cos_str_set(&k->key, cos_pstrdup_cstr(c->pool, key));
-    cos_list_add_tail(&k->node, &b->keys);
-    b->n++;
-    if (b->items) {
-        cJSON_AddItemToArray(b->items, cJSON_CreateString(key));
-    } else {
-        cli_info(c, "removed cos://%s/%s\n", bucket, key);
-    }
-    return b->n >= 1000 ? rm_flush(c, bucket, b) : CLI_OK;
-}
-
-int cli_cmd_rm(cli_t *c, int argc, char **argv)
-{
-    bool recursive;
-    int frc =
-        cli_recursive_flags(c, argc, argv,
-                            "usage: cos rm cos://BUCKET/KEY [-r]\n"
-                            "Removes an object; with -r every object whose key starts with KEY.\n",
-                            &recursive);
-    if (frc != -1) {
-        return frc;
-    }
-    cli_uri_t u;
-    if (argc - optind != 1) {
-        cli_usage_error(c, "rm needs one cos://BUCKET/KEY");
-        return CLI_USAGE;
-    }
-    if (!cli_uri_parse(c, argv[optind], &u)) {
-        return CLI_USAGE;
-    }
-    if (!*u.key && !recursive) {
-        cli_usage_error(c, "rm needs a key; to empty a bucket use rm -r cos://%s/", u.bucket);
-        return CLI_USAGE;
-    }
-    cos_request_options_t *o = cli_options(c);
-    if (!o) {
-        return CLI_USAGE;
-    }
-    rm_batch_t b = {.n = 0, .removed = 0, .items = c->json ? cJSON_CreateArray() : NULL};
-    cos_list_init(&b.keys);
-    int rc;
-    if (recursive) {
-        rc = cli_list_each(c, u.bucket, u.key, NULL, rm_one, NULL, &b);
-        if (rc == CLI_OK) {
-            rc = rm_flush(c, u.bucket, &b);
-        }
-    } else {
-        cos_string_t bk = cli_str(u.bucket), k = cli_str(u.key);
-        cos_table_t *resp = NULL;
-        cos_status_t *s = cos_delete_object(o, &bk, &k, &resp);
-        rc = cos_status_is_ok(s) ? CLI_OK : cli_report(c, "remove object", s);
-        if (rc == CLI_OK) {
-            b.removed = 1;
-            if (b.items) {
-                cJSON_AddItemToArray(b.items, cJSON_CreateString(u.key));
-            } else {
-                cli_info(c, "removed cos://%s/%s\n", u.bucket, u.key);
-            }
-        }
-    }
-    if (b.items) {
-        if (rc == CLI_OK) {
-            cJSON *j = cJSON_CreateObject();
-            cJSON_AddItemToObject(j, "removed", b.items);
-            cli_json_print(j);
-        } else {
-            cJSON_Delete(b.items);
-        }
     }
     return rc;
 }
