@@ -67,8 +67,13 @@ bool cli_uri_parse(cli_t *c, const char *s, cli_uri_t *u);
 
 /* Output (cli_output.c). */
 void cli_usage_error(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Reports a failed libcos call (code, error code, message, request id); returns CLI_FAILED. */
+/* Reports a failed libcos call (code, error code, message, request id); returns CLI_FAILED, or
+ * CLI_USAGE when libcos refused it before sending anything. */
 int cli_report(cli_t *c, const char *what, const cos_status_t *s);
+/* cli_report for a request on one object, naming it; a bodiless 404 (HEAD) is told apart into
+ * NoSuchBucket and NoSuchKey. Returns CLI_FAILED, or CLI_USAGE when libcos sent nothing. */
+int cli_report_object(cli_t *c, const char *what, cos_status_t *s, const char *bucket,
+                      const char *key);
 void cli_error(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_info(cli_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints a JSON value on stdout and deletes it. */
@@ -119,6 +124,20 @@ int cli_stream_upload(cli_t *c, int fd, const char *name, const char *bucket, co
                       int64_t *bytes);
 int cli_stream_download(cli_t *c, const char *bucket, const char *key, int fd, const char *name,
                         int64_t *bytes);
+
+/* The cache directory and per-target locks (cli_lock.c). */
+typedef struct cli_lock {
+    int fd;
+    char path[4200];
+} cli_lock_t;
+/* Writes the cache directory (made if missing, ending in '/') to out; false when it cannot be made.
+ */
+bool cli_cache_dir(char *out, size_t len);
+/* The absolute form of path, also for a file not made yet. */
+void cli_abs_path(const char *path, char *out, size_t len);
+/* Takes the lock on a local target; CLI_FAILED (with a message) when another cos run holds it. */
+int cli_lock_target(cli_t *c, const char *path, cli_lock_t *lock);
+void cli_unlock_target(cli_lock_t *lock);
 
 /* Uploads a local file to bucket/key with a progress bar (cli_object.c). */
 int cli_upload(cli_t *c, const char *path, const char *bucket, const char *key);

@@ -25,7 +25,9 @@ int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *
         cos_table_t *resp = NULL;
         cos_status_t *s = cos_list_object(o, &b, p, &resp);
         if (!cos_status_is_ok(s)) {
-            return cli_report(c, "list objects", s);
+            char what[400];
+            snprintf(what, sizeof(what), "list objects of cos://%s", bucket);
+            return cli_report(c, what, s);
         }
         cos_list_object_common_prefix_t *cp;
         cos_list_for_each_entry(cos_list_object_common_prefix_t, cp, &p->common_prefix_list, node)
@@ -82,7 +84,7 @@ int cli_tree_each(cli_t *c, const char *bucket, const char *key, cli_tree_fn fn,
                 return rc;
             }
         } else if (s->code != 404) {
-            return cli_report(c, "look up object", s);
+            return cli_report_object(c, "look up", s, bucket, key);
         }
     }
     char *dir = cos_palloc(c->pool, n + 2);

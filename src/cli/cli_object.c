@@ -58,7 +58,23 @@ typedef struct cp_stats {
     int64_t files;
     int64_t bytes;
     cJSON *items; /* --json */
+    int64_t skipped;
+    cJSON *skips; /* --json: [{"path":..,"reason":..}] */
 } cp_stats_t;
+
+/* cp -r passes over what it cannot copy, saying so: stderr, or the "skipped" list with --json. */
+static void skip(cli_t *c, cp_stats_t *st, const char *what, const char *reason)
+{
+    st->skipped++;
+    if (st->skips) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "path", what);
+        cJSON_AddStringToObject(j, "reason", reason);
+        cJSON_AddItemToArray(st->skips, j);
+    } else if (!c->quiet) {
+        fprintf(stderr, "%s: skipped %s: %s\n", c->prog, what, reason);
+    }
+}
 
 static void record(cli_t *c, cp_stats_t *st, const char *from, const char *to, int64_t size)
 {
@@ -86,21 +102,11 @@ static void record(cli_t *c, cp_stats_t *st, const char *from, const char *to, i
 static char *checkpoint_path(cli_t *c, const char *dir, const char *bucket, const char *key,
                              const char *path)
 {
-    const char *cache = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    char base[PATH_MAX];
-    if (cache && *cache) {
-        snprintf(base, sizeof(base), "%s/cos/", cache);
-    } else {
-        snprintf(base, sizeof(base), "%s/.cache/cos/", home && *home ? home : "/tmp");
-    }
-    if (!make_parents(base)) {
+    char base[PATH_MAX], abs[PATH_MAX];
+    if (!cli_cache_dir(base, sizeof(base))) {
         return NULL;
     }
-    char abs[PATH_MAX];
-    if (!realpath(path, abs)) {
-        snprintf(abs, sizeof(abs), "%s", path);
-    }
+    cli_abs_path(path, abs, sizeof(abs));
     char id[PATH_MAX * 2 + 1200];
     int n = snprintf(id, sizeof(id), "%s\n%s\n%s\n%s", dir, bucket, key, abs);
     unsigned char sha[COSX_SHA1_LEN];
@@ -175,7 +181,7 @@ static int upload_file(cli_t *c, const char *path, const char *bucket, const cha
     }
     cli_progress_end(cos_status_is_ok(s));
     if (!cos_status_is_ok(s)) {
-        return cli_report(c, "upload", s);
+        return cli_report_object(c, "upload to", s, bucket, key);
     }
     record_upload(c, st, path, bucket, key, (int64_t)sb.st_size);
     return CLI_OK;
@@ -259,6 +265,9 @@ static int download_stream(cli_t *c, const char *bucket, const char *key, dl_tar
     return rc;
 }
 
+static int download_regular(cli_t *c, const char *bucket, const char *key, const char *path,
+                            int64_t size_hint, cp_stats_t *st);
+
 /* size: the object's size when known from a listing, or -1 (then a HEAD asks for it). */
 static int download_file(cli_t *c, const char *bucket, const char *key, const char *target,
                          int64_t size_hint, cp_stats_t *st)
@@ -271,6 +280,18 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
         return download_stream(c, bucket, key, &t, st);
     }
     const char *path = t.path;
+    cli_lock_t lock;
+    if (cli_lock_target(c, path, &lock) != CLI_OK) {
+        return CLI_FAILED;
+    }
+    int rc = download_regular(c, bucket, key, path, size_hint, st);
+    cli_unlock_target(&lock);
+    return rc;
+}
+
+static int download_regular(cli_t *c, const char *bucket, const char *key, const char *path,
+                            int64_t size_hint, cp_stats_t *st)
+{
     if (!make_parents(path)) {
         cli_error(c, "cannot create the directories of %s: %s", path, strerror(errno));
         return CLI_FAILED;
@@ -282,7 +303,7 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
         cos_table_t *head = NULL;
         cos_status_t *hs = cos_head_object(o, &b, &k, NULL, &head);
         if (!cos_status_is_ok(hs)) {
-            return cli_report(c, "download", hs);
+            return cli_report_object(c, "download", hs, bucket, key);
         }
         const char *cl = cli_header(head, "Content-Length");
         size_hint = cl ? atoll(cl) : 0;
@@ -300,7 +321,7 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
     }
     cli_progress_end(cos_status_is_ok(s));
     if (!cos_status_is_ok(s)) {
-        return cli_report(c, "download", s);
+        return cli_report_object(c, "download", s, bucket, key);
     }
     struct stat sb;
     int64_t size = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
@@ -310,11 +331,22 @@ static int download_file(cli_t *c, const char *bucket, const char *key, const ch
     return CLI_OK;
 }
 
+/* size: the source's size when known from a listing, or -1 (then a HEAD asks for it, which also
+ * names a missing source). */
 static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db, const char *dk,
-                       cp_stats_t *st)
+                       int64_t size, cp_stats_t *st)
 {
     cos_request_options_t *o = cli_options(c);
     cos_string_t src_b = cli_str(sb), src_k = cli_str(sk), dst_b = cli_str(db), dst_k = cli_str(dk);
+    if (size < 0) {
+        cos_table_t *head = NULL;
+        cos_status_t *hs = cos_head_object(o, &src_b, &src_k, NULL, &head);
+        if (!cos_status_is_ok(hs)) {
+            return cli_report_object(c, "copy", hs, sb, sk);
+        }
+        const char *cl = cli_header(head, "Content-Length");
+        size = cl ? strtoll(cl, NULL, 10) : 0;
+    }
     /* The source endpoint is the configured one without its scheme. */
     const char *ep = o->config->endpoint.data;
     const char *hostpart = strstr(ep, "://") ? strstr(ep, "://") + 3 : ep;
@@ -324,18 +356,18 @@ static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db,
     cos_status_t *s =
         cos_copy_object(o, &src_b, &src_k, &src_ep, &dst_b, &dst_k, NULL, params, &resp);
     if (!cos_status_is_ok(s)) {
-        return cli_report(c, "copy", s);
+        return cli_report_object(c, "copy", s, sb, sk);
     }
     char from[1200], to[1200];
     snprintf(from, sizeof(from), "cos://%s/%s", sb, sk);
     snprintf(to, sizeof(to), "cos://%s/%s", db, dk);
-    record(c, st, from, to, 0);
+    record(c, st, from, to, size);
     return CLI_OK;
 }
 
 int cli_upload(cli_t *c, const char *path, const char *bucket, const char *key)
 {
-    cp_stats_t st = {0, 0, NULL};
+    cp_stats_t st = {0, 0, NULL, 0, NULL};
     return upload_file(c, path, bucket, key, &st);
 }
 
@@ -350,6 +382,7 @@ static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char
     }
     int rc = CLI_OK;
     struct dirent *e;
+    int64_t before = st->files + st->skipped;
     while (rc == CLI_OK && (e = readdir(d))) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
             continue;
@@ -364,9 +397,16 @@ static int upload_tree(cli_t *c, const char *dir, const char *bucket, const char
             rc = upload_tree(c, path, bucket, key, st);
         } else if (S_ISREG(sb.st_mode)) {
             rc = upload_file(c, path, bucket, key, st);
+        } else if (S_ISLNK(sb.st_mode)) {
+            skip(c, st, path, "a symbolic link (not followed; copy its target by name)");
+        } else {
+            skip(c, st, path, "not a regular file (copy a FIFO or device by name to stream it)");
         }
     }
     closedir(d);
+    if (rc == CLI_OK && st->files + st->skipped == before && strcmp(dir, ".") != 0) {
+        skip(c, st, dir, "an empty directory (COS keeps no directories, only objects)");
+    }
     return rc;
 }
 
@@ -397,11 +437,14 @@ static int download_one(cli_t *c, const char *bucket, const char *key, const cha
                         int64_t size, void *arg)
 {
     tree_arg_t *t = arg;
+    char what[2200];
+    snprintf(what, sizeof(what), "cos://%s/%s", bucket, key);
     if (!*rel || ends_with_slash(key)) {
-        return CLI_OK; /* directory placeholder objects */
+        skip(c, t->st, what, "a directory placeholder (an object whose key ends in '/')");
+        return CLI_OK;
     }
     if (escapes(rel)) {
-        cli_error(c, "skipping cos://%s/%s: its name would leave %s", bucket, key, t->dst);
+        skip(c, t->st, what, "its name would leave the destination directory");
         return CLI_OK;
     }
     return download_file(c, bucket, key, join(c, t->dst, rel), size, t->st);
@@ -410,9 +453,8 @@ static int download_one(cli_t *c, const char *bucket, const char *key, const cha
 static int copy_one(cli_t *c, const char *bucket, const char *key, const char *rel, int64_t size,
                     void *arg)
 {
-    (void)size;
     tree_arg_t *t = arg;
-    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, rel), t->st);
+    return copy_object(c, bucket, key, t->dst_bucket, join(c, t->dst, rel), size, t->st);
 }
 
 int cli_cmd_cp(cli_t *c, int argc, char **argv)
@@ -479,13 +521,15 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
     if (!cli_options(c)) {
         return CLI_USAGE;
     }
-    cp_stats_t st = {0, 0, c->json ? cJSON_CreateArray() : NULL};
+    cp_stats_t st = {0, 0, c->json ? cJSON_CreateArray() : NULL, 0,
+                     c->json ? cJSON_CreateArray() : NULL};
     int rc;
     if (!src_cos && strcmp(src, "-") == 0) { /* standard input -> cos */
         if (recursive || !*du.key || ends_with_slash(du.key)) {
             cli_usage_error(c, "standard input has no name: give the whole key (cos://%s/KEY)%s",
                             du.bucket, recursive ? ", without -r" : "");
             cJSON_Delete(st.items);
+            cJSON_Delete(st.skips);
             return CLI_USAGE;
         }
         rc = upload_file(c, src, du.bucket, du.key, &st);
@@ -494,12 +538,14 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         if (stat(src, &sb) != 0) {
             cli_error(c, "cannot read %s: %s", src, strerror(errno));
             cJSON_Delete(st.items);
+            cJSON_Delete(st.skips);
             return CLI_FAILED;
         }
         if (S_ISDIR(sb.st_mode)) {
             if (!recursive) {
                 cli_usage_error(c, "%s is a directory: use cp -r", src);
                 cJSON_Delete(st.items);
+                cJSON_Delete(st.skips);
                 return CLI_USAGE;
             }
             rc = upload_tree(c, src, du.bucket, du.key, &st);
@@ -512,6 +558,7 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         if (recursive && is_own_stdout(dst)) {
             cli_usage_error(c, "cp -r writes a directory tree, not to standard output");
             cJSON_Delete(st.items);
+            cJSON_Delete(st.skips);
             return CLI_USAGE;
         }
         if (recursive) {
@@ -522,6 +569,7 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
                 cli_usage_error(c, "%s names no object: give a key, or use cp -r for a prefix",
                                 src);
                 cJSON_Delete(st.items);
+                cJSON_Delete(st.skips);
                 return CLI_USAGE;
             }
             struct stat sb;
@@ -533,13 +581,25 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
             rc = download_file(c, su.bucket, su.key, path, -1, &st);
         }
     } else { /* cos -> cos */
+        size_t sl = strlen(su.key);
+        if (recursive && strcmp(su.bucket, du.bucket) == 0 &&
+            (sl == 0 || strncmp(du.key, su.key, sl) == 0) &&
+            (sl == 0 || su.key[sl - 1] == '/' || du.key[sl] == '/' || du.key[sl] == '\0')) {
+            cli_usage_error(c,
+                            "the destination %s is inside the source %s: it would copy its own "
+                            "copies",
+                            dst, src);
+            cJSON_Delete(st.items);
+            cJSON_Delete(st.skips);
+            return CLI_USAGE;
+        }
         if (recursive) {
             tree_arg_t t = {du.bucket, du.key, &st};
             rc = cli_tree_each(c, su.bucket, su.key, copy_one, &t);
         } else {
             const char *key =
                 (!*du.key || ends_with_slash(du.key)) ? join(c, du.key, base_name(su.key)) : du.key;
-            rc = copy_object(c, su.bucket, su.key, du.bucket, key, &st);
+            rc = copy_object(c, su.bucket, su.key, du.bucket, key, -1, &st);
         }
     }
     if (st.items) {
@@ -547,6 +607,8 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
         cJSON_AddItemToObject(j, "copied", st.items);
         cJSON_AddNumberToObject(j, "files", (double)st.files);
         cJSON_AddNumberToObject(j, "bytes", (double)st.bytes);
+        cJSON_AddItemToObject(j, "skipped", st.skips);
+        st.skips = NULL;
         if (rc == CLI_OK) {
             cli_json_print_to(c, j);
         } else {
@@ -555,7 +617,12 @@ int cli_cmd_cp(cli_t *c, int argc, char **argv)
     } else if (rc == CLI_OK && (st.files > 1 || recursive)) {
         char hs[32];
         cli_human_size(st.bytes, hs, sizeof(hs));
-        cli_info(c, "%lld file(s), %s\n", (long long)st.files, hs);
+        if (st.skipped) {
+            cli_info(c, "%lld file(s), %s; %lld skipped (see above)\n", (long long)st.files, hs,
+                     (long long)st.skipped);
+        } else {
+            cli_info(c, "%lld file(s), %s\n", (long long)st.files, hs);
+        }
     }
     return rc;
 }
@@ -589,13 +656,29 @@ int cli_cmd_stat(cli_t *c, int argc, char **argv)
     cos_table_t *resp = NULL;
     cos_status_t *s = cos_head_object(o, &b, &k, NULL, &resp);
     if (!cos_status_is_ok(s)) {
-        return cli_report(c, "stat", s);
+        return cli_report_object(c, "stat", s, u.bucket, u.key);
     }
     const cos_array_header_t *a = cos_table_elts(resp);
     const cos_table_entry_t *e = a ? (const cos_table_entry_t *)a->elts : NULL;
     cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "key", u.key);
     cJSON_AddStringToObject(j, "bucket", u.bucket);
+    cJSON_AddStringToObject(j, "key", u.key);
+    /* The usual fields typed (size as a number), then every shown header as sent. */
+    const char *cl = cli_header(resp, "Content-Length");
+    cJSON_AddNumberToObject(j, "size", cl ? (double)strtoll(cl, NULL, 10) : 0);
+    static const char *const typed[][2] = {{"etag", "ETag"},
+                                           {"content_type", "Content-Type"},
+                                           {"last_modified", "Last-Modified"},
+                                           {"crc64", "x-cos-hash-crc64ecma"},
+                                           {"storage_class", "x-cos-storage-class"}};
+    for (size_t t = 0; t < sizeof(typed) / sizeof(typed[0]); t++) {
+        const char *v = cli_header(resp, typed[t][1]);
+        if (v) {
+            cJSON_AddStringToObject(j, typed[t][0], v);
+        } else {
+            cJSON_AddNullToObject(j, typed[t][0]);
+        }
+    }
     cJSON *h = cJSON_AddObjectToObject(j, "headers");
     if (!c->json) {
         printf("%-22s cos://%s/%s\n", "Object:", u.bucket, u.key);

@@ -200,7 +200,7 @@ int cli_cmd_rm(cli_t *c, int argc, char **argv)
     cos_table_t *resp = NULL;
     cos_status_t *s = cos_delete_object(o, &bk, &k, &resp);
     if (!cos_status_is_ok(s)) {
-        return cli_report(c, "remove object", s);
+        return cli_report_object(c, "remove", s, u.bucket, u.key);
     }
     if (c->json) {
         print_result(c, &u.key, 1, false);

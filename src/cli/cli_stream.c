@@ -108,7 +108,7 @@ int cli_stream_upload(cli_t *c, int fd, const char *name, const char *bucket, co
             cos_table_t *resp = NULL;
             cos_status_t *s = cos_do_put_object_from_buffer(
                 o, &b, &k, body_of(c->pool, &body, buf, (size_t)n), NULL, NULL, NULL, &resp, NULL);
-            rc = cos_status_is_ok(s) ? CLI_OK : cli_report(c, "upload", s);
+            rc = cos_status_is_ok(s) ? CLI_OK : cli_report_object(c, "upload to", s, bucket, key);
             total = n;
             break;
         }
@@ -116,14 +116,14 @@ int cli_stream_upload(cli_t *c, int fd, const char *name, const char *bucket, co
             cos_table_t *resp = NULL;
             cos_status_t *s = cos_init_multipart_upload(o, &b, &k, &id, NULL, &resp);
             if (!cos_status_is_ok(s)) {
-                rc = cli_report(c, "upload", s);
+                rc = cli_report_object(c, "upload to", s, bucket, key);
                 break;
             }
         }
         if (n == 0) { /* the stream ended on a part boundary */
             cos_table_t *resp = NULL;
             cos_status_t *s = cos_complete_multipart_upload(o, &b, &k, &id, &parts, NULL, &resp);
-            rc = cos_status_is_ok(s) ? CLI_OK : cli_report(c, "upload", s);
+            rc = cos_status_is_ok(s) ? CLI_OK : cli_report_object(c, "upload to", s, bucket, key);
             if (rc != CLI_OK) {
                 abort_upload(c, &b, &k, &id);
             }
@@ -148,7 +148,8 @@ int cli_stream_upload(cli_t *c, int fd, const char *name, const char *bucket, co
                                                       body_of(p, &body, buf, (size_t)n), &resp);
         const char *etag = cos_status_is_ok(s) ? cli_header(resp, "ETag") : NULL;
         if (!etag) {
-            rc = cos_status_is_ok(s) ? CLI_FAILED : cli_report(c, "upload part", s);
+            rc = cos_status_is_ok(s) ? CLI_FAILED
+                                     : cli_report_object(c, "upload a part of", s, bucket, key);
             cos_pool_destroy(p);
             abort_upload(c, &b, &k, &id);
             break;
@@ -177,7 +178,7 @@ int cli_stream_download(cli_t *c, const char *bucket, const char *key, int fd, c
     cos_table_t *head = NULL;
     cos_status_t *hs = cos_head_object(o, &b, &k, NULL, &head);
     if (!cos_status_is_ok(hs)) {
-        return cli_report(c, "download", hs);
+        return cli_report_object(c, "download", hs, bucket, key);
     }
     const char *cl = cli_header(head, "Content-Length");
     const char *etag = cli_header(head, "ETag");
@@ -207,7 +208,7 @@ int cli_stream_download(cli_t *c, const char *bucket, const char *key, int fd, c
             rc = s->code == 412
                      ? (cli_error(c, "cos://%s/%s changed during the download", bucket, key),
                         CLI_FAILED)
-                     : cli_report(c, "download", s);
+                     : cli_report_object(c, "download", s, bucket, key);
             cos_pool_destroy(p);
             break;
         }

@@ -345,7 +345,7 @@ char *cosi_build_url(cos_pool_t *p, const cos_http_request_t *req, const char *r
     return r;
 }
 
-static const char *cosi_method_name(http_method_e m)
+const char *cosi_method_name(http_method_e m)
 {
     switch (m) {
     case HTTP_GET: return "GET";

@@ -155,6 +155,17 @@ cos_status_t *cosi_send(const cos_request_options_t *o, cos_http_request_t *req,
         }
         if (s->code > 0) {
             cosi_status_set_req_id(s, resp->headers);
+        }
+        if (cos_log_level >= COS_LOG_INFO) {
+            const char *rid = cos_table_get(resp->headers, COS_REQUEST_ID);
+            cos_info_log(
+                "%s %s -> %d%s%s (request id %s) %.1f ms", cosi_method_name(req->method),
+                req->signed_url != NULL ? req->signed_url : req->host, s->code,
+                s->code < 0 && s->error_msg != NULL ? " " : "",
+                s->code < 0 && s->error_msg != NULL ? s->error_msg : "", rid != NULL ? rid : "-",
+                o->ctl != NULL ? (double)(o->ctl->finish_time - o->ctl->start_time) / 1000.0 : 0.0);
+        }
+        if (s->code > 0) {
             if (!cos_http_is_ok(s->code)) {
                 cos_status_parse_from_body(p, &resp->body, s->code, s);
             } else {

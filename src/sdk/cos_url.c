@@ -7,18 +7,6 @@
 #include "cosx_encode.h"
 #include "cosx_sign.h"
 
-static const char *cosi_method_str(http_method_e m)
-{
-    switch (m) {
-    case HTTP_GET: return "GET";
-    case HTTP_HEAD: return "HEAD";
-    case HTTP_PUT: return "PUT";
-    case HTTP_POST: return "POST";
-    case HTTP_DELETE: return "DELETE";
-    }
-    return "GET";
-}
-
 static int cosi_presign_fail(cos_string_t *out, const char *msg, int code)
 {
     if (out != NULL) {
@@ -96,7 +84,7 @@ int cos_gen_presigned_url_safe(const cos_request_options_t *options, const cos_s
     cosx_sign_input_t in = {
         .secret_id = secret_id,
         .secret_key = cos_pstrdup(p, &c->access_key_secret),
-        .method = cosi_method_str(method),
+        .method = cosi_method_name(method),
         .path = cos_psprintf(p, "/%s", key),
         .params = qp,
         .n_params = (size_t)qa->nelts,

@@ -135,4 +135,7 @@ int cosi_build_complete_body(cos_pool_t *p, cos_list_t *part_list, cos_list_t *b
 /* Microseconds since the epoch. */
 int64_t cosi_now_us(void);
 
+/* "GET", "PUT", ... */
+const char *cosi_method_name(http_method_e m);
+
 #endif

@@ -107,6 +107,26 @@ static int open_object_bytes(cosd_ci_t *ci, const char *blob, char *tmp_path, si
 
 
 /* Runs one claimed job; w NULL (the recogniser could not be loaded) fails it with werr. */
+
+/* The moderation library names the file it read, which is cosd's own (/proc/self/fd/N, a temporary
+ * download): a job's message names what the user submitted instead. */
+static void shown_message(char *out, size_t len, const char *msg, const char *internal,
+                          const char *shown)
+{
+    size_t il = strlen(internal), o = 0;
+    out[0] = '\0';
+    for (const char *p = msg; *p && o + 1 < len;) {
+        if (il > 0 && strncmp(p, internal, il) == 0) {
+            int n = snprintf(out + o, len - o, "%s", shown ? shown : "the input");
+            o = n < 0 ? o : (o + (size_t)n < len ? o + (size_t)n : len - 1);
+            p += il;
+        } else {
+            out[o++] = *p++;
+            out[o] = '\0';
+        }
+    }
+}
+
 static void run_job(cosd_ci_t *ci, cosm_worker_t *w, const cosm_error_t *werr, const cosd_job_t *j)
 {
     cosd_job_end_t end = {0};
@@ -157,7 +177,7 @@ static void run_job(cosd_ci_t *ci, cosm_worker_t *w, const cosm_error_t *werr, c
         code = cosm_moderate_file(w, path, &req, &res, &err);
         cJSON_Delete(ui);
         if (code != COSM_OK)
-            snprintf(msg, sizeof msg, "%s", err.message);
+            shown_message(msg, sizeof msg, err.message, path, j->object ? j->object : j->url);
     }
     char *result_json = NULL;
     const uint8_t **clips = NULL;
