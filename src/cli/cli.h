@@ -23,6 +23,7 @@ typedef struct cli_settings {
     const char *endpoint;
     const char *appid;
     const char *ca_path;
+    const char *timeout; /* seconds, as typed; checked by cli_timeout() */
 } cli_settings_t;
 
 typedef struct cli {
@@ -141,5 +142,20 @@ void cli_unlock_target(cli_lock_t *lock);
 
 /* Uploads a local file to bucket/key with a progress bar (cli_object.c). */
 int cli_upload(cli_t *c, const char *path, const char *bucket, const char *key);
+
+/* ---- Timeouts and unfinished uploads (cli_config.c, cli_uploads.c) ---- */
+/* The --timeout / COS_TIMEOUT / `timeout =` seconds (default 10): how long one attempt of a request
+ * may go without moving data (and at most how long connecting may take, capped at 10 s). -1 after
+ * a usage error naming the bad value. */
+int cli_timeout(cli_t *c);
+int cli_cmd_lsparts(cli_t *c, int argc, char **argv);
+int cli_cmd_abort(cli_t *c, int argc, char **argv);
+/* Counts the bucket's unfinished uploads into *n: every page, or with one_page the first one only
+ * (*more, when not NULL, then says whether there are further pages). Reports failures. */
+int cli_uploads_count(cli_t *c, const char *bucket, bool one_page, int64_t *n, bool *more);
+/* Aborts every unfinished upload under prefix, adding {"key","upload_id"} objects to done when it
+ * is not NULL; *n receives how many were aborted. Reports failures. */
+int cli_uploads_abort_all(cli_t *c, const char *bucket, const char *prefix, cJSON *done,
+                          int64_t *n);
 
 #endif

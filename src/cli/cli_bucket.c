@@ -1,5 +1,6 @@
 /* cli_bucket.c: the bucket commands of the cos tool: mb, rb, and ls (buckets of the account, or the
- * objects and directories of a bucket, following markers across pages). */
+ * objects and directories of a bucket, following markers across pages); rb --force empties the
+ * bucket first, and rb says what keeps a bucket that is not empty. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +29,22 @@ static bool one_bucket(cli_t *c, int argc, char **argv, const char *help, cli_ur
     return true;
 }
 
-static int bucket_op(cli_t *c, int argc, char **argv, bool create)
+static int bucket_done(cli_t *c, const char *bucket, bool create)
+{
+    if (c->json) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, create ? "created" : "removed", bucket);
+        cli_json_print(j);
+    } else {
+        cli_info(c, "%s cos://%s\n", create ? "created" : "removed", bucket);
+    }
+    return CLI_OK;
+}
+
+int cli_cmd_mb(cli_t *c, int argc, char **argv)
 {
     cli_uri_t u;
-    const char *help = create
-                           ? "usage: cos mb cos://BUCKET\nCreates a private bucket.\n"
-                           : "usage: cos rb cos://BUCKET\nRemoves a bucket, which must be empty.\n";
-    if (!one_bucket(c, argc, argv, help, &u)) {
+    if (!one_bucket(c, argc, argv, "usage: cos mb cos://BUCKET\nCreates a private bucket.\n", &u)) {
         return argc == 2 && argv[1][0] == '-' && strstr(argv[1], "h") ? CLI_OK : CLI_USAGE;
     }
     cos_request_options_t *o = cli_options(c);
@@ -43,29 +53,176 @@ static int bucket_op(cli_t *c, int argc, char **argv, bool create)
     }
     cos_string_t bucket = cli_str(u.bucket);
     cos_table_t *resp = NULL;
-    cos_status_t *s = create ? cos_create_bucket(o, &bucket, COS_ACL_PRIVATE, &resp)
-                             : cos_delete_bucket(o, &bucket, &resp);
+    cos_status_t *s = cos_create_bucket(o, &bucket, COS_ACL_PRIVATE, &resp);
     if (!cos_status_is_ok(s)) {
-        return cli_report(c, create ? "create bucket" : "remove bucket", s);
+        return cli_report(c, "create bucket", s);
+    }
+    return bucket_done(c, u.bucket, true);
+}
+
+/* "1 object", "3 objects", "1000+ objects" (more: a first page of 1000 with further pages). */
+static const char *counted(cli_t *c, int64_t n, bool more, const char *one, const char *many)
+{
+    char *out = cos_palloc(c->pool, 64);
+    snprintf(out, 64, "%lld%s %s", (long long)n, more ? "+" : "", n == 1 && !more ? one : many);
+    return out;
+}
+
+static int count_object(cli_t *c, const char *bucket, const cos_list_object_content_t *obj,
+                        void *arg)
+{
+    (*(int64_t *)arg)++;
+    return CLI_OK;
+}
+
+/* Counts the bucket's objects from the first listing page; *more when there are further pages. */
+static bool first_page_objects(cli_t *c, const char *bucket, int64_t *n, bool *more)
+{
+    cos_string_t b = cli_str(bucket);
+    cos_list_object_params_t *p = cos_create_list_object_params(c->pool);
+    cos_str_set(&p->prefix, "");
+    cos_str_set(&p->marker, "");
+    p->max_ret = 1000;
+    cos_table_t *resp = NULL;
+    cos_status_t *s = cos_list_object(cli_options(c), &b, p, &resp);
+    if (!cos_status_is_ok(s)) {
+        return false;
+    }
+    *n = 0;
+    cos_list_object_content_t *e;
+    cos_list_for_each_entry(cos_list_object_content_t, e, &p->object_list, node)
+    {
+        (*n)++;
+    }
+    *more = p->truncated != 0;
+    return true;
+}
+
+/* BucketNotEmpty: says what is in the bucket and how to remove it; falls back on the server's
+ * answer when the contents cannot be counted or look empty. */
+static int not_empty(cli_t *c, const char *bucket, const cos_status_t *s)
+{
+    int64_t objs = 0, ups = 0;
+    bool objs_more = false, ups_more = false;
+    if (!first_page_objects(c, bucket, &objs, &objs_more) ||
+        cli_uploads_count(c, bucket, true, &ups, &ups_more) != CLI_OK || (objs == 0 && ups == 0)) {
+        return cli_report(c, "remove bucket", s);
+    }
+    const char *o = counted(c, objs, objs_more, "object", "objects");
+    const char *u = counted(c, ups, ups_more, "unfinished upload", "unfinished uploads");
+    char hint[512];
+    if (objs == 0) {
+        snprintf(hint, sizeof(hint), "`cos abort -r cos://%s` or `cos rb --force cos://%s`", bucket,
+                 bucket);
+    } else if (ups == 0) {
+        snprintf(hint, sizeof(hint), "`cos rm -r cos://%s/` or `cos rb --force cos://%s`", bucket,
+                 bucket);
+    } else {
+        snprintf(hint, sizeof(hint), "`cos rb --force cos://%s`", bucket);
     }
     if (c->json) {
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, create ? "created" : "removed", u.bucket);
-        cli_json_print(j);
+        cJSON *e = cJSON_AddObjectToObject(j, "error");
+        cJSON_AddStringToObject(e, "operation", "remove bucket");
+        cJSON_AddNumberToObject(e, "status", s->code);
+        cJSON_AddStringToObject(e, "code", s->error_code ? s->error_code : "BucketNotEmpty");
+        cJSON_AddStringToObject(e, "message", s->error_msg ? s->error_msg : "");
+        cJSON_AddStringToObject(e, "request_id", s->req_id ? s->req_id : "");
+        cJSON_AddNumberToObject(e, "objects", (double)objs);
+        cJSON_AddNumberToObject(e, "uploads", (double)ups);
+        cJSON_AddBoolToObject(e, "more", objs_more || ups_more);
+        char *text = cJSON_PrintUnformatted(j);
+        fprintf(stderr, "%s\n", text);
+        cJSON_free(text);
+        cJSON_Delete(j);
     } else {
-        cli_info(c, "%s cos://%s\n", create ? "created" : "removed", u.bucket);
+        cli_error(c, "cannot remove cos://%s: it holds %s and %s: %s", bucket, o, u, hint);
+    }
+    return CLI_FAILED;
+}
+
+/* rb --force: aborts the unfinished uploads and deletes the objects, after saying how many. */
+static int empty_bucket(cli_t *c, const char *bucket)
+{
+    int64_t objs = 0, ups = 0;
+    int rc = cli_list_each(c, bucket, "", NULL, count_object, NULL, &objs);
+    if (rc == CLI_OK) {
+        rc = cli_uploads_count(c, bucket, false, &ups, NULL);
+    }
+    if (rc != CLI_OK) {
+        return rc;
+    }
+    if (objs || ups) {
+        cli_info(c, "removing %s and %s from cos://%s\n",
+                 counted(c, objs, false, "object", "objects"),
+                 counted(c, ups, false, "unfinished upload", "unfinished uploads"), bucket);
+    }
+    int64_t aborted = 0;
+    if (ups && (rc = cli_uploads_abort_all(c, bucket, "", NULL, &aborted)) != CLI_OK) {
+        return rc;
+    }
+    if (objs) {
+        cos_string_t b = cli_str(bucket), none = cli_str("");
+        cos_status_t *s = cos_delete_objects_by_prefix(cli_options(c), &b, &none);
+        if (!cos_status_is_ok(s)) {
+            return cli_report(c, "remove objects", s);
+        }
     }
     return CLI_OK;
 }
 
-int cli_cmd_mb(cli_t *c, int argc, char **argv)
-{
-    return bucket_op(c, argc, argv, true);
-}
-
 int cli_cmd_rb(cli_t *c, int argc, char **argv)
 {
-    return bucket_op(c, argc, argv, false);
+    static const struct option longopts[] = {
+        {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool force = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+        if (ch == 'f') {
+            force = true;
+        } else if (ch == 'h') {
+            printf("usage: cos rb cos://BUCKET [--force]\n"
+                   "Removes a bucket, which must be empty: no objects and no unfinished uploads.\n"
+                   "--force (-f) first aborts its unfinished uploads and deletes all its objects,\n"
+                   "saying how many of each.\n");
+            return CLI_OK;
+        } else {
+            return CLI_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        cli_usage_error(c, "rb needs exactly one cos://BUCKET");
+        return CLI_USAGE;
+    }
+    cli_uri_t u;
+    if (!cli_uri_parse(c, argv[optind], &u)) {
+        return CLI_USAGE;
+    }
+    if (*u.key) {
+        cli_usage_error(c, "rb takes a bucket, not an object ('%s')", argv[optind]);
+        return CLI_USAGE;
+    }
+    cos_request_options_t *o = cli_options(c);
+    if (!o) {
+        return CLI_USAGE;
+    }
+    if (force) {
+        int rc = empty_bucket(c, u.bucket);
+        if (rc != CLI_OK) {
+            return rc;
+        }
+    }
+    cos_string_t bucket = cli_str(u.bucket);
+    cos_table_t *resp = NULL;
+    cos_status_t *s = cos_delete_bucket(o, &bucket, &resp);
+    if (!cos_status_is_ok(s)) {
+        if (s->code == 409 && s->error_code && strcmp(s->error_code, "BucketNotEmpty") == 0) {
+            return not_empty(c, u.bucket, s);
+        }
+        return cli_report(c, "remove bucket", s);
+    }
+    return bucket_done(c, u.bucket, false);
 }
 
 static int list_buckets(cli_t *c, cos_request_options_t *o)

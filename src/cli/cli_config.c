@@ -28,6 +28,7 @@ static const setting_t SETTINGS[] = {
     {"endpoint", "COS_ENDPOINT", offsetof(cli_settings_t, endpoint)},
     {"appid", "COS_APPID", offsetof(cli_settings_t, appid)},
     {"ca_path", "COS_CA_PATH", offsetof(cli_settings_t, ca_path)},
+    {"timeout", "COS_TIMEOUT", offsetof(cli_settings_t, timeout)},
 };
 #define NSETTINGS (sizeof(SETTINGS) / sizeof(SETTINGS[0]))
 
@@ -95,6 +96,49 @@ void cli_config_load(cli_t *c)
             *dst = *slot(&file, i);
         }
     }
+}
+
+/* Request limits: --timeout seconds without data moving abandon an attempt (CURLOPT_LOW_SPEED_*:
+ * below 1 byte/s for that long), connecting is abandoned after at most CLI_CONNECT_TIMEOUT, and a
+ * failed attempt is retried CLI_RETRIES times, so a server that never answers is given up on after
+ * about (1 + CLI_RETRIES) * timeout: 30 s by default. A transfer that keeps moving is never cut. */
+#define CLI_DEFAULT_TIMEOUT 10
+#define CLI_MAX_TIMEOUT     86400
+#define CLI_CONNECT_TIMEOUT 10
+#define CLI_RETRIES         2
+
+int cli_timeout(cli_t *c)
+{
+    const char *v = c->set.timeout;
+    if (!v) {
+        return CLI_DEFAULT_TIMEOUT;
+    }
+    char *end = NULL;
+    errno = 0;
+    long n = isdigit((unsigned char)v[0]) ? strtol(v, &end, 10) : -1;
+    if (!end || *end || errno || n < 1 || n > CLI_MAX_TIMEOUT) {
+        cli_usage_error(
+            c,
+            "invalid timeout '%s' (--timeout, COS_TIMEOUT or timeout in %s): give whole "
+            "seconds from 1 to %d",
+            v, c->config_path, CLI_MAX_TIMEOUT);
+        return -1;
+    }
+    return (int)n;
+}
+
+/* Applies the timeout and retry limits to a controller and its config. */
+static bool apply_limits(cli_t *c, cos_request_options_t *o)
+{
+    int t = cli_timeout(c);
+    if (t < 0) {
+        return false;
+    }
+    o->ctl->options->connect_timeout = t < CLI_CONNECT_TIMEOUT ? t : CLI_CONNECT_TIMEOUT;
+    o->ctl->options->speed_limit = 1;
+    o->ctl->options->speed_time = t;
+    o->config->retry_times = CLI_RETRIES;
+    return true;
 }
 
 /* An endpoint as typed, taken apart by endpoint_parse. */
@@ -272,10 +316,11 @@ static bool endpoint_check(cli_t *c, const char *ep, endpoint_t *e)
 int cli_cmd_config(cli_t *c, int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: cos config [--secret-id ID] [--secret-key KEY] [--token T] [--region R]\n"
-               "                  [--endpoint URL] [--appid N] [--ca-path DIR]\n"
-               "Writes the given settings, merged with the current ones, to %s (mode 0600).\n",
-               c->config_path);
+        printf(
+            "usage: cos config [--secret-id ID] [--secret-key KEY] [--token T] [--region R]\n"
+            "                  [--endpoint URL] [--appid N] [--ca-path DIR] [--timeout SECONDS]\n"
+            "Writes the given settings, merged with the current ones, to %s (mode 0600).\n",
+            c->config_path);
         return CLI_OK;
     }
     if (argc > 1) {
@@ -334,6 +379,9 @@ cos_request_options_t *cli_options(cli_t *c)
     cos_request_options_t *o = cos_request_options_create(c->pool);
     o->config = cos_config_create(c->pool);
     o->ctl = cos_http_controller_create(c->pool, 0);
+    if (!apply_limits(c, o)) {
+        return NULL;
+    }
     const char *ep = c->set.endpoint;
     if (ep) {
         endpoint_t e;
@@ -405,6 +453,9 @@ cos_request_options_t *cli_ci_options(cli_t *c)
     o->config = cos_config_create(c->pool);
     o->ctl = cos_http_controller_create(c->pool, 0);
     *o->config = *cos->config;
+    if (!apply_limits(c, o)) {
+        return NULL;
+    }
     char *e = cos_palloc(c->pool, 300);
     if (c->route_ip) {
         /* A local cosd serves CI on the CI host name, reached at the same address as COS. */

@@ -16,13 +16,17 @@ static const char USAGE[] =
     "  config [--secret-id ID] [--secret-key KEY] [--region R] [--endpoint URL] [--appid N]\n"
     "                                 write ~/.cos.conf (mode 0600)\n"
     "  mb cos://BUCKET                create a bucket\n"
-    "  rb cos://BUCKET                remove an empty bucket\n"
+    "  rb cos://BUCKET [--force]      remove an empty bucket (--force: its objects and unfinished\n"
+    "                                 uploads first)\n"
     "  ls [cos://BUCKET[/PREFIX]] [-r]\n"
     "                                 list buckets, or objects and directories (-r: every object)\n"
     "  cp SRC DST [-r]                copy local->cos, cos->local or cos->cos (-r: a directory "
     "tree)\n"
     "  rm cos://BUCKET/KEY [-r]       remove an object (-r: every object under the prefix)\n"
     "  stat cos://BUCKET/KEY          show an object's metadata\n"
+    "  lsparts cos://BUCKET[/PREFIX]  list unfinished multipart uploads\n"
+    "  abort cos://BUCKET/KEY --upload-id ID | abort -r cos://BUCKET[/PREFIX]\n"
+    "                                 abort an unfinished upload (-r: every one under the prefix)\n"
     "  presign cos://BUCKET/KEY [--expires SECONDS] [--method GET|PUT|HEAD|DELETE]\n"
     "                                 print a presigned URL\n"
     "  audit cos://BUCKET/KEY | LOCAL_FILE --bucket cos://BUCKET | --url URL --bucket "
@@ -37,6 +41,8 @@ static const char USAGE[] =
     "  --token T           STS session token    (COS_SESSION_TOKEN)\n"
     "  --appid N           account APPID, appended to bucket names      (COS_APPID)\n"
     "  --ca-path DIR       CA certificates for TLS (verification is always on)\n"
+    "  --timeout SECONDS   abandon a request attempt after SECONDS without data moving (default\n"
+    "                      10; connecting: at most 10); 3 attempts in all   (COS_TIMEOUT)\n"
     "  --config FILE       another config file\n"
     "  --json              machine-readable output\n"
     "  --quiet, -q         no progress bars or messages\n"
@@ -55,7 +61,8 @@ static const command_t COMMANDS[] = {
     {"rb", cli_cmd_rb, true},          {"ls", cli_cmd_ls, true},
     {"cp", cli_cmd_cp, true},          {"rm", cli_cmd_rm, true},
     {"stat", cli_cmd_stat, true},      {"presign", cli_cmd_presign, true},
-    {"audit", cli_cmd_audit, true},
+    {"audit", cli_cmd_audit, true},    {"lsparts", cli_cmd_lsparts, true},
+    {"abort", cli_cmd_abort, true},
 };
 
 /* Global flags that take a value, and where their value goes. */
@@ -81,6 +88,9 @@ static const char **value_flag(cli_t *c, const char *name, const char **config_p
     }
     if (strcmp(name, "--ca-path") == 0) {
         return &c->set.ca_path;
+    }
+    if (strcmp(name, "--timeout") == 0) {
+        return &c->set.timeout;
     }
     if (strcmp(name, "--config") == 0) {
         return config_path;
@@ -116,6 +126,10 @@ int main(int argc, char **argv)
         char name[64];
         snprintf(name, sizeof(name), "%.*s", eq && a[0] == '-' ? (int)(eq - a) : (int)strlen(a), a);
         const char **slot = dashdash ? NULL : value_flag(&c, name, &config_path);
+        /* `audit ... --timeout S` (after the command) is audit's own limit on --wait. */
+        if (slot == &c.set.timeout && nrest > 0 && strcmp(rest[0], "audit") == 0) {
+            slot = NULL;
+        }
         if (slot) {
             if (eq) {
                 *slot = eq + 1;
@@ -160,6 +174,10 @@ int main(int argc, char **argv)
     }
     c.progress = !c.quiet && !c.json && isatty(STDERR_FILENO);
     cli_config_load(&c);
+    if (cli_timeout(&c) < 0) {
+        rc = CLI_USAGE;
+        goto out;
+    }
     const command_t *cmd = NULL;
     for (size_t k = 0; k < sizeof(COMMANDS) / sizeof(COMMANDS[0]); k++) {
         if (strcmp(rest[0], COMMANDS[k].name) == 0) {
