@@ -33,7 +33,8 @@ static int bucket_done(cli_t *c, const char *bucket, bool create)
 {
     if (c->json) {
         cJSON *j = cJSON_CreateObject();
-        cJSON_AddStringToObject(j, create ? "created" : "removed", bucket);
+        cJSON_AddStringToObject(j, "bucket", bucket);
+        cJSON_AddBoolToObject(j, create ? "created" : "removed", true);
         cli_json_print(j);
     } else {
         cli_info(c, "%s cos://%s\n", create ? "created" : "removed", bucket);

@@ -55,6 +55,12 @@ has out '"files":1,"bytes":6' "cp -r between prefixes reports its bytes"
 expect 2 "cp -r into itself" -- "$COS" cp -r cos://msgs/ cos://msgs/inside/
 has err "inside the source" "a copy into its own source is refused"
 
+# mb / rb --json: the same keys.
+expect 0 "mb json" -- "$COS" --json mb cos://jsonb
+has out '^{"bucket":"jsonb","created":true}$' "mb --json"
+expect 0 "rb json" -- "$COS" --json rb cos://jsonb
+has out '^{"bucket":"jsonb","removed":true}$' "rb --json"
+
 # stat --json: typed fields.
 expect 0 "stat json" -- "$COS" --json stat cos://msgs/hello.txt
 has out '"size":6,' "stat --json gives the size as a number"
