@@ -9,7 +9,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 for f in include/cos_api.h include/cos_http_io.h include/cos_log.h include/ci_audit.h lib/libcos.so lib/libcos.a \
-         lib/pkgconfig/cos.pc lib/cmake/cos/cosConfig.cmake bin/cos bin/cosd bin/cosd-moderate; do
+         lib/pkgconfig/cos.pc lib/cmake/cos/cosConfig.cmake bin/cos bin/cosd bin/cosd-moderate \
+         share/man/man1/cos.1 share/man/man1/cosd.1; do
   [ -e "$work/prefix/$f" ] || { echo "missing $f in the installed tree"; exit 1; }
 done
 cp "$src/examples/put_object.c" "$src/examples/example_env.h" "$work/"
