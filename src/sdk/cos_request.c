@@ -295,6 +295,10 @@ cos_status_t *cosi_init_service_request(const cos_request_options_t *o, int all_
     cosi_endpoint_split(p, &c->endpoint, (const char **)&(*req)->proto, &ep);
     bool public_service = all_region && (!given || cosi_is_cos_public_host(ep));
     (*req)->host = public_service ? (char *)"service.cos.myqcloud.com" : (char *)ep;
+    if (!given) {
+        (*req)->proto =
+            (char *)"https://"; /* no endpoint named: the public host, never in the clear */
+    }
     (*req)->uri = (char *)"";
     return NULL;
 }

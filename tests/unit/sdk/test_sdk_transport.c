@@ -589,6 +589,17 @@ static void test_bucket_calls(void **state)
     sp = cos_create_get_service_params(p);
     assert_int_equal(cos_get_service(lo, sp, NULL)->code, 200);
     assert_string_equal(hdr(0, "Host"), "localhost:9000");
+    /* No endpoint at all: the public service host, over https only (signed requests never travel in
+     * the clear by default). Routed to the plain-HTTP test server, the TLS handshake must fail. */
+    cos_request_options_t *no = make_options(p);
+    cos_str_set(&no->config->endpoint, "");
+    no->config->retry_times = 0;
+    mini_http_script(&srv, svc_r, 1);
+    sp = cos_create_get_service_params(p);
+    assert_true(cos_get_service(no, sp, NULL)->code < 0);
+    mini_http_script(&srv, svc_r, 1);
+    sp = cos_create_get_service_params(p);
+    assert_int_equal(cos_get_service(lo, sp, NULL)->code, 200);
     cos_get_service_content_t *bc = cos_list_get_last(&sp->bucket_list, cos_get_service_content_t, node);
     assert_string_equal(bc->bucket_name.data, "b-1250000000");
     assert_string_equal(bc->location.data, "ap-test");
