@@ -280,7 +280,7 @@ static int ls_prefix(cli_t *c, const char *bucket, const char *prefix, void *arg
 static int ls_object(cli_t *c, const char *bucket, const cos_list_object_content_t *e, void *arg)
 {
     ls_state_t *st = arg;
-    long long size = e->size.data ? atoll(e->size.data) : 0;
+    long long size = e->size.data ? strtoll(e->size.data, NULL, 10) : 0;
     st->count++;
     st->bytes += size;
     if (st->objs) {

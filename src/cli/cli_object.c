@@ -306,7 +306,7 @@ static int download_regular(cli_t *c, const char *bucket, const char *key, const
             return cli_report_object(c, "download", hs, bucket, key);
         }
         const char *cl = cli_header(head, "Content-Length");
-        size_hint = cl ? atoll(cl) : 0;
+        size_hint = cl ? strtoll(cl, NULL, 10) : 0;
     }
     cli_progress_begin(c, base_name(key), size_hint);
     cos_status_t *s;
