@@ -98,6 +98,10 @@ typedef int (*cli_prefix_fn)(cli_t *c, const char *bucket, const char *prefix, v
  * every common prefix when delimiter is not NULL. Stops at the first non-CLI_OK return. */
 int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *delimiter,
                   cli_object_fn on_object, cli_prefix_fn on_prefix, void *arg);
+/* HEAD of one object: *size from its Content-Length, *head (may be NULL) its headers; a failure is
+ * reported as cli_report_object(what) and returned. */
+int cli_head_size(cli_t *c, const char *what, const char *bucket, const char *key, int64_t *size,
+                  cos_table_t **head);
 /* What an -r command on cos://bucket/key acts on: key itself when it names an object, then every
  * object under key + "/" (under key when key is "" or ends in '/'), never keys that merely start
  * with key ("pre" is not "prefix.txt"). rel is the object's name relative to that directory (for

@@ -52,6 +52,23 @@ int cli_list_each(cli_t *c, const char *bucket, const char *prefix, const char *
     }
 }
 
+int cli_head_size(cli_t *c, const char *what, const char *bucket, const char *key, int64_t *size,
+                  cos_table_t **head)
+{
+    cos_string_t b = cli_str(bucket), k = cli_str(key);
+    cos_table_t *h = NULL;
+    cos_status_t *s = cos_head_object(cli_options(c), &b, &k, NULL, &h);
+    if (!cos_status_is_ok(s)) {
+        return cli_report_object(c, what, s, bucket, key);
+    }
+    const char *cl = cli_header(h, "Content-Length");
+    *size = cl ? strtoll(cl, NULL, 10) : 0;
+    if (head) {
+        *head = h;
+    }
+    return CLI_OK;
+}
+
 typedef struct tree_walk {
     size_t dir_len;
     cli_tree_fn fn;

@@ -299,14 +299,9 @@ static int download_regular(cli_t *c, const char *bucket, const char *key, const
     cos_request_options_t *o = cli_options(c);
     cos_string_t b = cli_str(bucket), k = cli_str(key), f = cli_str(path);
     cos_table_t *resp = NULL;
-    if (size_hint < 0) {
-        cos_table_t *head = NULL;
-        cos_status_t *hs = cos_head_object(o, &b, &k, NULL, &head);
-        if (!cos_status_is_ok(hs)) {
-            return cli_report_object(c, "download", hs, bucket, key);
-        }
-        const char *cl = cli_header(head, "Content-Length");
-        size_hint = cl ? strtoll(cl, NULL, 10) : 0;
+    int hrc = size_hint < 0 ? cli_head_size(c, "download", bucket, key, &size_hint, NULL) : CLI_OK;
+    if (hrc != CLI_OK) {
+        return hrc;
     }
     cli_progress_begin(c, base_name(key), size_hint);
     cos_status_t *s;
@@ -338,14 +333,9 @@ static int copy_object(cli_t *c, const char *sb, const char *sk, const char *db,
 {
     cos_request_options_t *o = cli_options(c);
     cos_string_t src_b = cli_str(sb), src_k = cli_str(sk), dst_b = cli_str(db), dst_k = cli_str(dk);
-    if (size < 0) {
-        cos_table_t *head = NULL;
-        cos_status_t *hs = cos_head_object(o, &src_b, &src_k, NULL, &head);
-        if (!cos_status_is_ok(hs)) {
-            return cli_report_object(c, "copy", hs, sb, sk);
-        }
-        const char *cl = cli_header(head, "Content-Length");
-        size = cl ? strtoll(cl, NULL, 10) : 0;
+    int hrc = size < 0 ? cli_head_size(c, "copy", sb, sk, &size, NULL) : CLI_OK;
+    if (hrc != CLI_OK) {
+        return hrc;
     }
     /* The source endpoint is the configured one without its scheme. */
     const char *ep = o->config->endpoint.data;

@@ -176,14 +176,13 @@ int cli_stream_download(cli_t *c, const char *bucket, const char *key, int fd, c
     cos_request_options_t *o = cli_options(c);
     cos_string_t b = cli_str(bucket), k = cli_str(key);
     cos_table_t *head = NULL;
-    cos_status_t *hs = cos_head_object(o, &b, &k, NULL, &head);
-    if (!cos_status_is_ok(hs)) {
-        return cli_report_object(c, "download", hs, bucket, key);
+    int64_t size = 0;
+    int hrc = cli_head_size(c, "download", bucket, key, &size, &head);
+    if (hrc != CLI_OK) {
+        return hrc;
     }
-    const char *cl = cli_header(head, "Content-Length");
     const char *etag = cli_header(head, "ETag");
     const char *crc = cli_header(head, "x-cos-hash-crc64ecma");
-    int64_t size = cl ? strtoll(cl, NULL, 10) : 0;
     uint64_t sum = 0;
     int64_t done = 0;
     int rc = CLI_OK;

@@ -1,34 +1,15 @@
 # lib.sh: what the cos tool's integration scripts share: a real cosd on a free loopback port with a
-# temporary data dir, a HOME with `cos config` pointing at it, and pass/fail bookkeeping.
-# Source it with COSD and COS set; it defines $work, $port, $cosd_pid, ok, bad, expect, has, finish.
+# temporary data dir, a HOME with `cos config` pointing at it, and the checks of checks.sh.
+# Source it with COSD and COS set; it defines $work, $port, $cosd_pid and the checks.
 set -uo pipefail
 work=$(mktemp -d)
-pass=0
-fail=0
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 cleanup() {
   [ -n "${cosd_pid:-}" ] && kill "$cosd_pid" 2>/dev/null && wait "$cosd_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect STATUS DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit status.
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want; stderr: $(cat "$work/err")"; fi
-}
-has() { if grep -q -- "$2" "$work/$1"; then ok; else bad "$3: '$2' not in $1: $(head -c 400 "$work/$1")"; fi; }
-hasnt() { if grep -q -- "$2" "$work/$1"; then bad "$3: '$2' in $1: $(head -c 400 "$work/$1")"; else ok; fi; }
-# same FILE1 FILE2 DESCRIPTION: byte-for-byte equality.
-same() { if cmp -s "$1" "$2"; then ok; else bad "$3: $1 and $2 differ ($(stat -c %s "$1" 2>&1) vs $(stat -c %s "$2" 2>&1) bytes)"; fi; }
-finish() {
-  echo "$pass passed, $fail failed"
-  [ "$fail" -eq 0 ]
-}
 
 "$COSD" --listen 127.0.0.1:0 --data "$work/data" --account 1250000000:AKIDclitest:clisecretkey \
   >"$work/cosd.out" 2>"$work/cosd.err" &

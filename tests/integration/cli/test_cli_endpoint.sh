@@ -6,8 +6,6 @@ set -uo pipefail
 COSD=$1
 COS=$2
 work=$(mktemp -d)
-pass=0
-fail=0
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
@@ -15,17 +13,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect STATUS DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit status.
-expect() {
-  local want=$1 what=$2
-  shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, wanted $want; stderr: $(cat "$work/err")"; fi
-}
-has() { if grep -qF -- "$2" "$work/$1"; then ok; else bad "$3: '$2' not in $1: $(head -c 400 "$work/$1")"; fi; }
+. "$(dirname "$0")/checks.sh"
 
 # start_cosd LISTEN NAME: starts a cosd, sets $cosd_url to the URL it prints.
 start_cosd() {
@@ -113,15 +101,15 @@ for ep in notaurl 'http://notaurl:9000' 'ftp://cos.example.com' 'http://cos exam
   '-cos.example.com'; do
   rc=$(traced "$COS" --endpoint "$ep" ls cos://epbucket)
   if [ "$rc" -eq 2 ]; then ok; else bad "endpoint '$ep': exit $rc, wanted 2; stderr: $(cat "$work/err")"; fi
-  has err "invalid endpoint '$ep'" "endpoint '$ep' is named in the error"
+  has_text err "invalid endpoint '$ep'" "endpoint '$ep' is named in the error"
   if connected; then bad "endpoint '$ep': something was sent: $(cat "$work/proxy.log"; grep 'connect(' "$work/st" 2>/dev/null)"; else ok; fi
 done
 # The same through the environment and the config file, and for `ls` of the buckets (GET Service).
 rc=$(COS_ENDPOINT=notaurl traced "$COS" ls)
 if [ "$rc" -eq 2 ] && ! connected; then ok; else bad "COS_ENDPOINT=notaurl ls: exit $rc, sent: $(connected && echo yes)"; fi
-has err "invalid endpoint 'notaurl'" "COS_ENDPOINT is named"
+has_text err "invalid endpoint 'notaurl'" "COS_ENDPOINT is named"
 expect 2 "config refuses a bad endpoint" -- "$COS" config --endpoint 'http://[::1'
-has err "invalid endpoint 'http://[::1'" "config names the endpoint"
+has_text err "invalid endpoint 'http://[::1'" "config names the endpoint"
 if [ ! -e "$HOME/.cos.conf" ]; then ok; else bad "config wrote a bad endpoint"; fi
 printf 'endpoint = notaurl\n' >"$work/bad.conf"
 rc=$(traced "$COS" --config "$work/bad.conf" mb cos://epbucket)
@@ -131,13 +119,13 @@ if [ "$rc" -eq 2 ] && ! connected; then ok; else bad "endpoint from a config fil
 # endpoint goes to that name (here through the proxy), not to service.cos.myqcloud.com.
 rc=$(traced "$COS" --endpoint http://cos.example.com:9 ls)
 if grep -q 'service.cos.myqcloud.com' "$work/err"; then bad "ls went to the public host: $(cat "$work/err")"; else ok; fi
-has err "http://cos.example.com:9" "ls failure names the endpoint"
+has_text err "http://cos.example.com:9" "ls failure names the endpoint"
 
 # host:port without a scheme is http, like libcos.
 expect 0 "mb over host:port" -- "$COS" --endpoint "127.0.0.1:$port" mb cos://epbucket
-has out "created cos://epbucket" "mb output"
+has_text out "created cos://epbucket" "mb output"
 expect 0 "ls over host:port" -- "$COS" --endpoint "127.0.0.1:$port/" ls
-has out "cos://epbucket-1250000000" "ls lists the bucket"
+has_text out "cos://epbucket-1250000000" "ls lists the bucket"
 expect 0 "localhost:port" -- "$COS" --endpoint "localhost:$port" ls cos://epbucket
 expect 1 "https to the plain-http cosd fails (TLS is not dropped)" -- "$COS" --endpoint "https://127.0.0.1:$port" ls cos://epbucket
 
@@ -151,9 +139,9 @@ if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2
     expect 0 "mb over IPv6" -- "$COS" --endpoint "http://[::1]:$port6" mb cos://v6bucket
     expect 0 "cp over IPv6" -- "$COS" --endpoint "[::1]:$port6" cp "$work/bad.conf" cos://v6bucket/x.txt
     expect 0 "ls over IPv6" -- "$COS" --endpoint "http://[::1]:$port6" ls cos://v6bucket
-    has out "cos://v6bucket/x.txt" "the object is listed over IPv6"
+    has_text out "cos://v6bucket/x.txt" "the object is listed over IPv6"
     expect 0 "ls buckets over IPv6" -- "$COS" --json --endpoint "http://[::1]:$port6" ls
-    has out '"name":"v6bucket-1250000000"' "the bucket is listed over IPv6"
+    has_text out '"name":"v6bucket-1250000000"' "the bucket is listed over IPv6"
   fi
 else
   echo "SKIP: IPv6 cases: this machine has no IPv6 loopback (::1)" >&2
@@ -161,11 +149,10 @@ fi
 
 # Nothing listening: exit 1, and the message names the endpoint as given.
 expect 1 "nothing listening" -- "$COS" --endpoint http://127.0.0.1:1 ls cos://epbucket
-has err "http://127.0.0.1:1" "the error names the endpoint"
+has_text err "http://127.0.0.1:1" "the error names the endpoint"
 expect 1 "nothing listening, json" -- "$COS" --json --endpoint 127.0.0.1:1 stat cos://epbucket/k
-has err '"endpoint":"127.0.0.1:1"' "the JSON error names the endpoint"
+has_text err '"endpoint":"127.0.0.1:1"' "the JSON error names the endpoint"
 expect 1 "nothing listening on IPv6" -- "$COS" --endpoint 'http://[::1]:1' ls cos://epbucket
-has err "http://[::1]:1" "the IPv6 error names the endpoint"
+has_text err "http://[::1]:1" "the IPv6 error names the endpoint"
 
-echo "test_cli_endpoint: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
